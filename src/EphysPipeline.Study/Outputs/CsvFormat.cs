@@ -24,6 +24,24 @@ public static class CsvFormat
         return quote ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
+    /// <summary>Writes <see cref="Number(double)"/> without an intermediate string.</summary>
+    public static void WriteNumber(TextWriter writer, double value)
+    {
+        Span<char> buffer = stackalloc char[32];
+        if (double.IsFinite(value) && value.TryFormat(buffer, out int written, "R", CultureInfo.InvariantCulture))
+            writer.Write(buffer[..written]);
+        else
+            writer.Write(Number(value));
+    }
+
+    /// <summary>Writes <see cref="Number(long)"/> without an intermediate string.</summary>
+    public static void WriteNumber(TextWriter writer, long value)
+    {
+        Span<char> buffer = stackalloc char[20];
+        value.TryFormat(buffer, out int written, default, CultureInfo.InvariantCulture);
+        writer.Write(buffer[..written]);
+    }
+
     public static void WriteRow(TextWriter writer, IEnumerable<string> cells)
     {
         bool first = true;

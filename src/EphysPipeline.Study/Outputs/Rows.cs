@@ -6,8 +6,8 @@ public sealed record SessionKey(string Session, string Subject, string Drug, dou
 /// <summary>One value of metrics.csv (per session, epoch, channel, metric, band).</summary>
 public sealed record MetricRow(string Epoch, long Channel, string Region, string Metric, string Band, double Value, int Windows, string Status);
 
-/// <summary>One value of pairs.csv (a channel-pair measure in a band and epoch).</summary>
-public sealed record PairRow(string Epoch, string Band, string Measure, long ChannelA, long ChannelB, string RegionA, string RegionB, double Value);
+/// <summary>One value of pairs.csv (a channel-pair measure in a band and epoch). A struct: 384 channels give millions.</summary>
+public readonly record struct PairRow(string Epoch, string Band, string Measure, long ChannelA, long ChannelB, string RegionA, string RegionB, double Value);
 
 /// <summary>One row of units.csv (spike–field locking of a unit in a band and epoch).</summary>
 public sealed record UnitRow(

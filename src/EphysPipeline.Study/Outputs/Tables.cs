@@ -43,9 +43,21 @@ public static class Tables
     public static void Write(TextWriter sb, SessionKey key, IEnumerable<PairRow> rows, bool header = true)
     {
         Start(sb, header, PairsHeader);
+        // Millions of rows on high-density probes: cells go straight to the writer, no per-row strings.
+        string prefix = $"{Text(key.Session)},{Text(key.Subject)},{Text(key.Drug)},";
         foreach (var r in rows)
-            WriteRow(sb, [Text(key.Session), Text(key.Subject), Text(key.Drug), Text(r.Epoch), Text(r.Band), Text(r.Measure),
-                Number(r.ChannelA), Number(r.ChannelB), Text(r.RegionA), Text(r.RegionB), Number(r.Value)]);
+        {
+            sb.Write(prefix);
+            sb.Write(Text(r.Epoch)); sb.Write(',');
+            sb.Write(Text(r.Band)); sb.Write(',');
+            sb.Write(Text(r.Measure)); sb.Write(',');
+            WriteNumber(sb, r.ChannelA); sb.Write(',');
+            WriteNumber(sb, r.ChannelB); sb.Write(',');
+            sb.Write(Text(r.RegionA)); sb.Write(',');
+            sb.Write(Text(r.RegionB)); sb.Write(',');
+            WriteNumber(sb, r.Value);
+            sb.Write('\n');
+        }
     }
 
     public static void Write(TextWriter sb, SessionKey key, IEnumerable<UnitRow> rows, bool header = true)

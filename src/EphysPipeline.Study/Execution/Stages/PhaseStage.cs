@@ -46,7 +46,8 @@ internal sealed class PhaseStage : IBlockStage
             var (low, high) = context.Band(name);
             var band = PhaseBand.Design(name, low, high, context.SampleRate);
             if (band.Taps is not { } taps) _unusable[name] = band.Problem!;
-            else _bands.Add(new BandFilter(name, taps, Enumerable.Range(0, context.ChannelCount).Select(_ => new ZeroPhaseFir(taps)).ToArray()));
+            // One filter (FFT scratch) per worker, not per channel: 384 channels × 3 bands would hold ~0.5 GB.
+            else _bands.Add(new BandFilter(name, taps, Enumerable.Range(0, context.Workers).Select(_ => new ZeroPhaseFir(taps)).ToArray()));
         }
         Margin = _bands.Count == 0 ? 0 : _bands.Max(b => b.Taps.Length / 2);
         _streamChannels = _bands.Count * context.ChannelCount;
@@ -136,10 +137,10 @@ internal sealed class PhaseStage : IBlockStage
         // Band-pass each channel over the whole extended row; the margins make the core exact.
         int stride = block.Stride;
         var filtered = EnsureFiltered(_bands.Count * channels * stride);
-        Parallel.For(0, _bands.Count * channels, _context.Parallel, i =>
+        _context.ForEachByWorker(_bands.Count * channels, (worker, i) =>
         {
             int b = i / channels, c = i % channels;
-            _bands[b].Filters[c].Apply(block.Row(c), filtered.AsSpan(i * stride, stride));
+            _bands[b].Filters[worker].Apply(block.Row(c), filtered.AsSpan(i * stride, stride));
         });
 
         foreach (var piece in block.Pieces)
@@ -267,13 +268,13 @@ internal sealed class PhaseStage : IBlockStage
             ("wpli2_debiased_segments", r.Wpli2Debiased), ("ppc_segments", r.Ppc),
         };
         var (low, high) = _context.Band(name);
-        for (int i = 0; i < channels.Count; i++)
-            for (int j = i + 1; j < channels.Count; j++)
-            {
-                int pair = r.PairIndex(i, j);
-                foreach (var (measure, values) in measures)
-                    AddPair(result, epoch, name, measure, i, j, pair < 0 || r.Reason is not null ? double.NaN : r.BandMean(values, pair, low, high));
-            }
+        // Pairs come in (a, b), a < b order, the same as the rows.
+        for (int pair = 0; pair < r.Pairs.Length; pair++)
+        {
+            var (i, j) = r.Pairs[pair];
+            foreach (var (measure, values) in measures)
+                AddPair(result, epoch, name, measure, i, j, r.Reason is not null ? double.NaN : r.BandMean(values, pair, low, high));
+        }
     }
 
     private void UnitRows(EpochPlan epoch, SessionResult result)

@@ -14,7 +14,23 @@ internal sealed record StageContext(
 {
     public int ChannelCount => Channels.Count;
 
-    public ParallelOptions Parallel => new() { MaxDegreeOfParallelism = Math.Max(1, Threads) };
+    public ParallelOptions Parallel => new() { MaxDegreeOfParallelism = Workers };
+
+    /// <summary>Threads the stages use (at least one).</summary>
+    public int Workers => Math.Max(1, Threads);
+
+    /// <summary>
+    /// Items 0..count−1 on <see cref="Workers"/> workers, worker w taking w, w + Workers, …: each worker owns its
+    /// scratch (filters, buffers), and an item's result does not depend on which worker ran it.
+    /// </summary>
+    public void ForEachByWorker(int count, Action<int, int> body)
+    {
+        int workers = Workers;
+        System.Threading.Tasks.Parallel.For(0, workers, Parallel, w =>
+        {
+            for (int i = w; i < count; i += workers) body(w, i);
+        });
+    }
 
     public int Samples(double seconds) => (int)Math.Round(seconds * SampleRate);
 
