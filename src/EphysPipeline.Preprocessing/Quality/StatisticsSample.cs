@@ -34,8 +34,11 @@ public static class StatisticsSample
         return windows;
     }
 
-    /// <summary>Values held at once while sampling (32 MB): channels are read in groups that fit.</summary>
-    public const int MaxValuesInMemory = 4_000_000;
+    /// <summary>
+    /// Values held at once while sampling (128 MB): channels are read in groups that fit. Each group decompresses
+    /// the sampled chunks again, so groups are kept few (a 384-channel probe at 2.5 kHz: 3 groups).
+    /// </summary>
+    public const int MaxValuesInMemory = 16_000_000;
 
     /// <summary>
     /// Calls <paramref name="visit"/>(channel position, sampled values) for every channel in order, reading the

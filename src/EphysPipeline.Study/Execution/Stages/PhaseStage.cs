@@ -53,10 +53,9 @@ internal sealed class PhaseStage : IBlockStage
         _streamChannels = _bands.Count * context.ChannelCount;
         if (_bands.Count > 0)
         {
-            int? window = _streamChannels > 256 ? 8192 : null;
             // Each run's first and last filter length of samples is left out: there the filter saw the gap's edge.
             int trim = _bands.Max(b => b.Taps.Length);
-            _stream = new AnalyticSignalStream(_streamChannels, trim, FftwProvider.Shared, OnAnalytic, window,
+            _stream = new AnalyticSignalStream(_streamChannels, trim, FftwProvider.Shared, OnAnalytic,
                 maxDegreeOfParallelism: Math.Max(1, context.Threads));
         }
 
