@@ -71,6 +71,17 @@ public unsafe class Hdf5Group : Hdf5Object
         return new Hdf5Group(H5.Check(H5G.H5Gcreate2(Handle, path, linkCreate, groupCreate, H5PropertyListHandle.Default), Call("H5Gcreate2", path)));
     }
 
+    /// <summary>
+    /// Copies a group (with everything below it) or a dataset from another group or file to <paramref name="path"/>
+    /// here. Chunks are copied as stored, without decompressing and compressing them again.
+    /// </summary>
+    public void CopyFrom(Hdf5Group source, string sourcePath, string path)
+    {
+        Hdf5Library.Enter();
+        using var linkCreate = IntermediateGroups();
+        H5.Check(H5O.H5Ocopy(source.Handle, sourcePath, Handle, path, H5PropertyListHandle.Default, linkCreate), Call("H5Ocopy", path));
+    }
+
     /// <summary>Opens the group if it exists, else creates it.</summary>
     public Hdf5Group OpenOrCreateGroup(string path) => Exists(path) ? OpenGroup(path) : CreateGroup(path);
 

@@ -24,33 +24,10 @@ public static class SpectraFile
         {
             using var source = Hdf5File.OpenRead(sessionPath);
             using var group = file.CreateGroup(session);
+            // Copied as stored: a study of hundreds of sessions would otherwise re-compress every spectrum.
             foreach (var member in source.Members().Where(m => m.Kind == Hdf5ObjectKind.Group))
-                WriteArray(group, member.Name, Read(source, member.Name));
+                group.CopyFrom(source, member.Name, member.Name);
         }
-    }
-
-    public static SpectralArray Read(Hdf5Group parent, string name)
-    {
-        using var group = parent.OpenGroup(name);
-        return new SpectralArray(
-            name,
-            ReadAll<double>(group, "frequencies"),
-            group.Exists("times") ? ReadAll<double>(group, "times") : null,
-            ReadAll<long>(group, "channels"),
-            ReadStrings(group, "regions"),
-            ReadAll<double>(group, "power"));
-    }
-
-    private static T[] ReadAll<T>(Hdf5Group group, string name) where T : unmanaged
-    {
-        using var dataset = group.OpenDataset(name);
-        return dataset.ReadAll<T>();
-    }
-
-    private static string[] ReadStrings(Hdf5Group group, string name)
-    {
-        using var dataset = group.OpenDataset(name);
-        return dataset.ReadStrings();
     }
 
     private static void WriteArray(Hdf5Group parent, string name, SpectralArray array)
@@ -58,7 +35,7 @@ public static class SpectraFile
         using var group = parent.CreateGroup(name);
         var shape = array.Shape;
         long[] chunks = shape.Length == 3 ? [1, shape[1], shape[2]] : shape;
-        using (var power = group.CreateDataset<double>("power", shape, chunks, gzipLevel: 4, shuffle: true))
+        using (var power = group.CreateDataset<double>("power", shape, chunks, gzipLevel: 1, shuffle: true))
         {
             power.WriteAll<double>(array.Values);
             power.WriteAttribute("units", "V^2/Hz");
