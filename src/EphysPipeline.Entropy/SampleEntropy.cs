@@ -22,7 +22,7 @@ public static class SampleEntropy
     /// Doubles of scratch that <see cref="Compute(ReadOnlySpan{double}, int, double, Span{double})"/>,
     /// <see cref="ComputeWithTolerance(ReadOnlySpan{double}, int, double, Span{double})"/> and
     /// <see cref="CountMatches(ReadOnlySpan{double}, int, double, Span{double})"/> need for n samples: at least n,
-    /// ≈ (3.5 + m/4)·n for n ≤ 65 535.
+    /// ≈ (4.5 + m/4)·n for n ≤ 65 535.
     /// </summary>
     public static int ScratchLength(int n, int m) =>
         m < 1 || m > MaxOrder || n < MinimumLength(m) ? Math.Max(n, 0) : Math.Max(n, TemplateMatchCounter.ScratchLength(n, m));

@@ -255,9 +255,10 @@ internal static class TemplateMatchCounter
         int lanes = TTest.Lanes;
         ulong allLanes = lanes == 64 ? ulong.MaxValue : (1UL << lanes) - 1;
         ref T row1 = ref MemoryMarshal.GetReference(rows);
-        ref T row2 = ref Unsafe.Add(ref row1, stride);
-        ref T row3 = ref Unsafe.Add(ref row2, stride);
-        ref T row4 = ref Unsafe.Add(ref row3, stride);
+        // Rows past m alias row 1 (never read) so that no reference points beyond the rows.
+        ref T row2 = ref TOrder.M >= 2 ? ref Unsafe.Add(ref row1, stride) : ref row1;
+        ref T row3 = ref TOrder.M >= 3 ? ref Unsafe.Add(ref row1, 2 * stride) : ref row1;
+        ref T row4 = ref TOrder.M >= 4 ? ref Unsafe.Add(ref row1, 3 * stride) : ref row1;
         long a = 0, b = 0;
         for (int s = 0; s < end.Length; s++)
         {
