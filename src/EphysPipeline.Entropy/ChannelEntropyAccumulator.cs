@@ -15,6 +15,7 @@ public sealed class ChannelEntropyAccumulator : IDisposable
     private readonly EntropyOptions _options;
     private readonly WindowedMetric[] _metrics;
     private readonly double[] _ring;
+    private readonly int _scratch;
     private long _runPosition;
 
     /// <param name="options">Metrics, windows and parameters; checked against the sample rate.</param>
@@ -42,6 +43,7 @@ public sealed class ChannelEntropyAccumulator : IDisposable
             metrics.Add(new MultiscaleMetric(EntropyOptions.Samples(options.MultiscaleWindowSeconds, sampleRate), options));
         _metrics = [.. metrics];
         _ring = new double[_metrics.Length == 0 ? 1 : _metrics.Max(m => m.Length)];
+        _scratch = _metrics.Length == 0 ? 1 : _metrics.Max(m => m.ScratchLength);
     }
 
     public double SampleRate { get; }
@@ -105,7 +107,7 @@ public sealed class ChannelEntropyAccumulator : IDisposable
     private void Complete(WindowedMetric metric)
     {
         var workspace = EntropyWorkspace.Current;
-        workspace.Ensure(_ring.Length, _options.MultiscaleMaxScale);
+        workspace.Ensure(_ring.Length, _options.MultiscaleMaxScale, _scratch);
         int length = metric.Length;
         var window = workspace.Window.AsSpan(0, length);
         int start = (int)((_runPosition - length) % _ring.Length);
@@ -118,6 +120,7 @@ public sealed class ChannelEntropyAccumulator : IDisposable
     private abstract class WindowedMetric(int length)
     {
         public int Length { get; } = length;
+        public virtual int ScratchLength => Length;
         public MetricTally Tally { get; } = new();
         public abstract void Compute(ReadOnlySpan<double> window, EntropyWorkspace workspace);
         public virtual void Clear() => Tally.Clear();
@@ -149,6 +152,8 @@ public sealed class ChannelEntropyAccumulator : IDisposable
 
     private sealed class SampleMetric(int length, EntropyOptions options) : WindowedMetric(length)
     {
+        public override int ScratchLength => SampleEntropy.ScratchLength(Length, options.SampleEntropyOrder);
+
         public override void Compute(ReadOnlySpan<double> window, EntropyWorkspace workspace) =>
             Tally.Add(SampleEntropy.Compute(window, options.SampleEntropyOrder, options.ToleranceFactor, workspace.Scratch));
     }
@@ -174,6 +179,8 @@ public sealed class ChannelEntropyAccumulator : IDisposable
     private sealed class MultiscaleMetric(int length, EntropyOptions options) : WindowedMetric(length)
     {
         public MetricTally[] PerScale { get; } = Enumerable.Range(0, options.MultiscaleMaxScale).Select(_ => new MetricTally()).ToArray();
+
+        public override int ScratchLength => MultiscaleEntropy.ScratchLength(Length, options.SampleEntropyOrder);
 
         public override void Compute(ReadOnlySpan<double> window, EntropyWorkspace workspace)
         {

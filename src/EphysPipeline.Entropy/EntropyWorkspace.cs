@@ -14,12 +14,15 @@ internal sealed class EntropyWorkspace
     public int[] Histogram = new int[PermutationEntropy.PatternCount(PermutationEntropy.MaxOrder)];
     public EntropyValue[] Scales = [];
 
-    public void Ensure(int samples, int scales)
+    /// <param name="samples">Longest window.</param>
+    /// <param name="scales">Multiscale entropy scales.</param>
+    /// <param name="scratch">Scratch values the metrics need (at least <paramref name="samples"/>; sample and multiscale entropy need more).</param>
+    public void Ensure(int samples, int scales, int scratch)
     {
+        if (Scratch.Length < Math.Max(samples, scratch)) Scratch = new double[Math.Max(samples, scratch)];
         if (Window.Length < samples)
         {
             Window = new double[samples];
-            Scratch = new double[samples];
             Bits = new ulong[MedianSplit.WordCount(samples)];
             Automaton = new int[LempelZiv.AutomatonSize(samples)];
         }

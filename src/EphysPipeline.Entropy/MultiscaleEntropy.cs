@@ -8,9 +8,12 @@ namespace EphysPipeline.Entropy;
 /// </summary>
 public static class MultiscaleEntropy
 {
+    /// <summary>Doubles of scratch <see cref="Compute"/> needs: the coarse-grained series plus sample entropy's scratch.</summary>
+    public static int ScratchLength(int n, int m) => n + SampleEntropy.ScratchLength(n, m);
+
     /// <summary>
     /// Per-scale sample entropy into <paramref name="perScale"/> (length K) and the area under the curve.
-    /// <paramref name="scratch"/> needs x.Length values.
+    /// <paramref name="scratch"/> needs <see cref="ScratchLength"/>(x.Length, m) values.
     /// </summary>
     public static EntropyValue Compute(ReadOnlySpan<double> x, int m, double toleranceFactor, Span<EntropyValue> perScale, Span<double> scratch)
     {
@@ -26,7 +29,11 @@ public static class MultiscaleEntropy
             perScale.Fill(EntropyValue.Invalid(issue));
             return EntropyValue.Invalid(issue);
         }
+        int needed = ScratchLength(x.Length, m);
+        if (scratch.Length < needed)
+            throw new ArgumentException($"multiscale entropy of {x.Length} samples needs {needed} scratch values, got {scratch.Length}", nameof(scratch));
         double r = toleranceFactor * NumpyReduction.StandardDeviation(x, scratch);
+        var counting = scratch[x.Length..];   // sample entropy's scratch for n samples also fits every shorter scale
         for (int scale = 1; scale <= scales; scale++)
         {
             int length = x.Length / scale;
@@ -38,7 +45,7 @@ public static class MultiscaleEntropy
                 for (int i = 0; i < scale; i++) sum += block[i];
                 coarse[j] = sum / scale;
             }
-            perScale[scale - 1] = SampleEntropy.ComputeWithTolerance(coarse, m, r);
+            perScale[scale - 1] = SampleEntropy.ComputeWithTolerance(coarse, m, r, counting);
         }
         return AreaUnderCurve(perScale);
     }

@@ -133,7 +133,7 @@ public class KernelTests
     {
         var x = Signals.Channel0("pair").AsSpan(0, 4000).ToArray();
         var scales = new EntropyValue[4];
-        var area = MultiscaleEntropy.Compute(x, 2, 0.2, scales, new double[x.Length]);
+        var area = MultiscaleEntropy.Compute(x, 2, 0.2, scales, new double[MultiscaleEntropy.ScratchLength(x.Length, 2)]);
         Assert.Equal(SampleEntropy.Compute(x, 2).Value, scales[0].Value);
         double r = 0.2 * NumpyReduction.StandardDeviation(x, new double[x.Length]);
         var coarse = Enumerable.Range(0, x.Length / 3).Select(j => (x[3 * j] + x[3 * j + 1] + x[3 * j + 2]) / 3).ToArray();

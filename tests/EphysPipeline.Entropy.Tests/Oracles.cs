@@ -20,6 +20,40 @@ internal static class Oracles
         return (a, b);
     }
 
+    /// <summary>
+    /// antropy 0.1.9 <c>_numba_sampen</c> transcribed line by line (running mismatch counts along each offset),
+    /// returning its (numerator, denominator) = (A, B) instead of −log(A/B).
+    /// </summary>
+    public static (long A, long B) AntropySampenCounts(double[] sequence, int order, double r)
+    {
+        int size = sequence.Length;
+        long numerator = 0, denominator = 0;
+        for (int offset = 1; offset < size - order; offset++)
+        {
+            int nNumerator = Math.Abs(sequence[order] - sequence[order + offset]) >= r ? 1 : 0;
+            int nDenominator = 0;
+            for (int idx = 0; idx < order; idx++)
+            {
+                nNumerator += Math.Abs(sequence[idx] - sequence[idx + offset]) >= r ? 1 : 0;
+                nDenominator += Math.Abs(sequence[idx] - sequence[idx + offset]) >= r ? 1 : 0;
+            }
+            if (nNumerator == 0) numerator++;
+            if (nDenominator == 0) denominator++;
+            int prevInDiff = Math.Abs(sequence[order] - sequence[offset + order]) >= r ? 1 : 0;
+            for (int idx = 1; idx < size - offset - order; idx++)
+            {
+                int outDiff = Math.Abs(sequence[idx - 1] - sequence[idx + offset - 1]) >= r ? 1 : 0;
+                int inDiff = Math.Abs(sequence[idx + order] - sequence[idx + offset + order]) >= r ? 1 : 0;
+                nNumerator += inDiff - outDiff;
+                nDenominator += prevInDiff - outDiff;
+                prevInDiff = inDiff;
+                if (nNumerator == 0) numerator++;
+                if (nDenominator == 0) denominator++;
+            }
+        }
+        return (numerator, denominator);
+    }
+
     /// <summary>LZ76 by the definition: each phrase is the longest prefix of the rest seen starting earlier, plus one symbol.</summary>
     public static int LempelZiv(bool[] s)
     {

@@ -27,7 +27,7 @@ public class EntropyKernelBenchmarks
     public void Setup()
     {
         _x = LfpLike(Length, seed: 7);
-        _scratch = new double[Length];
+        _scratch = new double[MultiscaleEntropy.ScratchLength(Length, 2)];   // also covers LZ and sample entropy
         _bits = new ulong[MedianSplit.WordCount(Length)];
         _automaton = new int[LempelZiv.AutomatonSize(Length)];
     }
