@@ -51,6 +51,27 @@ public sealed class ModulationIndexAccumulator
         for (int t = 0; t < phase.Length; t++) Add(phase[t], amplitude[t]);
     }
 
+    /// <summary>The bin of each phase (−1 for NaN): several amplitude bands can share one binning of the same phases.</summary>
+    public void BinIndices(ReadOnlySpan<double> phase, Span<int> bins)
+    {
+        if (bins.Length < phase.Length) throw new ArgumentException($"{bins.Length} bin slots for {phase.Length} phases");
+        for (int t = 0; t < phase.Length; t++) bins[t] = double.IsNaN(phase[t]) ? -1 : BinOf(phase[t]);
+    }
+
+    /// <summary>Adds samples given as bins from <see cref="BinIndices"/> (same bin count) and amplitudes.</summary>
+    public void Append(ReadOnlySpan<int> bins, ReadOnlySpan<double> amplitude)
+    {
+        if (bins.Length != amplitude.Length)
+            throw new ArgumentException($"phase block has {bins.Length} samples, amplitude block {amplitude.Length}");
+        for (int t = 0; t < bins.Length; t++)
+        {
+            int k = bins[t];
+            if (k < 0 || double.IsNaN(amplitude[t])) continue;
+            _amplitudeSums[k] += amplitude[t];
+            _counts[k]++;
+        }
+    }
+
     private void Add(double phase, double amplitude)
     {
         // NaN phase or amplitude (bad samples) would poison a bin; they are skipped.

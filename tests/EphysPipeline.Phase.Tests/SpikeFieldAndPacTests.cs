@@ -121,4 +121,21 @@ public class SpikeFieldAndPacTests
         edge.Append([Math.PI], [1.0]);
         Assert.Equal(1.0, edge.Result().MeanAmplitude[17]);
     }
+
+    [Fact]
+    public void SharedBinningGivesTheSameSumsAsBinningPerBand()
+    {
+        var random = new Random(7);
+        var phases = Enumerable.Range(0, 5000).Select(i => i % 97 == 0 ? double.NaN : i % 50 == 0 ? -Math.PI + (i % 18) * 2 * Math.PI / 18 : (random.NextDouble() * 2 - 1) * Math.PI).ToArray();
+        var amplitude = Enumerable.Range(0, 5000).Select(i => i % 131 == 0 ? double.NaN : random.NextDouble()).ToArray();
+        var direct = new ModulationIndexAccumulator(18);
+        direct.Append(phases, amplitude);
+        var shared = new ModulationIndexAccumulator(18);
+        var bins = new int[phases.Length];
+        shared.BinIndices(phases, bins);
+        shared.Append(bins, amplitude);
+        Assert.Equal(direct.Result().MeanAmplitude, shared.Result().MeanAmplitude);
+        Assert.Equal(direct.Result().Samples, shared.Result().Samples);
+        Assert.Equal(direct.Result().Mi, shared.Result().Mi);
+    }
 }

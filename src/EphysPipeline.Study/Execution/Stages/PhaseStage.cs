@@ -215,19 +215,22 @@ internal sealed class PhaseStage : IBlockStage
                     Parallel.For(0, channels, _context.Parallel, c =>
                     {
                         var analytic = (Complex*)address;
-                        // The phase is the same for every amplitude band: one atan2 per sample, not one per band.
+                        // The phase is the same for every amplitude band: one atan2 and one bin per sample, not one per band.
                         var phases = ArrayPool<double>.Shared.Rent(count);
+                        var bins = ArrayPool<int>.Shared.Rent(count);
                         var amplitudes = ArrayPool<double>.Shared.Rent(count);
                         var z = new ReadOnlySpan<Complex>(analytic + phase * bandStride + c * count, count);
                         for (int t = 0; t < count; t++) phases[t] = Math.Atan2(z[t].Imaginary, z[t].Real);
+                        if (amplitudeBands.Length > 0) _pac[c, 0].BinIndices(phases.AsSpan(0, count), bins);
                         for (int a = 0; a < amplitudeBands.Length; a++)
                         {
                             if (amplitudeBands[a] < 0) continue;
                             var w = new ReadOnlySpan<Complex>(analytic + amplitudeBands[a] * bandStride + c * count, count);
                             for (int t = 0; t < count; t++) amplitudes[t] = Math.Sqrt(w[t].Real * w[t].Real + w[t].Imaginary * w[t].Imaginary);
-                            _pac[c, a].Append(phases.AsSpan(0, count), amplitudes.AsSpan(0, count));
+                            _pac[c, a].Append(bins.AsSpan(0, count), amplitudes.AsSpan(0, count));
                         }
                         ArrayPool<double>.Shared.Return(phases);
+                        ArrayPool<int>.Shared.Return(bins);
                         ArrayPool<double>.Shared.Return(amplitudes);
                     });
                 }
