@@ -17,7 +17,20 @@ public sealed record SegmentConnectivityResult(
     double[] Msc, double[] Coherence, double[] ImaginaryCoherence, double[] Plv, double[] Ciplv, double[] Pli,
     double[] Wpli, double[] Wpli2Debiased, double[] Ppc, string? Reason)
 {
-    public int PairIndex(int a, int b) => Array.IndexOf(Pairs, (Math.Min(a, b), Math.Max(a, b)));
+    /// <summary>Index of the pair (a, b) in <see cref="Pairs"/>, −1 if absent.</summary>
+    public int PairIndex(int a, int b)
+    {
+        int lo = Math.Min(a, b), hi = Math.Max(a, b);
+        // Pairs are in (0,1), (0,2), …, (1,2), … order, so the index follows from a and b; a search for every pair
+        // is quadratic (≈ 2.7·10⁹ comparisons per band for 384 channels). Search only if the order differs.
+        if (Pairs.Length > 0 && lo >= 0 && lo < hi)
+        {
+            long channels = Pairs[^1].B + 1L;
+            long index = lo * (2 * channels - lo - 1) / 2 + (hi - lo - 1);
+            if (index < Pairs.Length && Pairs[index] == (lo, hi)) return (int)index;
+        }
+        return Array.IndexOf(Pairs, (lo, hi));
+    }
 
     /// <summary>Mean of a per-bin metric over the bins with lo ≤ f ≤ hi, for one pair (NaN if no bin).</summary>
     public double BandMean(double[] metric, int pair, double lo, double hi)

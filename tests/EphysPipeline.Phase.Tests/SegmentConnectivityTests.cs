@@ -42,6 +42,22 @@ public class SegmentConnectivityTests
     }
 
     [Fact]
+    public void PairIndexFollowsPairOrder()
+    {
+        var result = Measure(1, 10, 20000, null, [.. Fixtures.Signal("pair"), Fixtures.Signal("white")[0], Fixtures.Signal("pair")[0]]);
+        for (int p = 0; p < result.Pairs.Length; p++)
+        {
+            var (a, b) = result.Pairs[p];
+            Assert.Equal(p, result.PairIndex(a, b));
+            Assert.Equal(p, result.PairIndex(b, a));
+        }
+        Assert.Equal(-1, result.PairIndex(1, 1));
+        Assert.Equal(-1, result.PairIndex(0, 4));
+        var reordered = result with { Pairs = [.. result.Pairs.Reverse()] };
+        Assert.Equal(0, reordered.PairIndex(3, 2));
+    }
+
+    [Fact]
     public void MagnitudeSquaredCoherenceMatchesScipyAtEveryBinAndBand()
     {
         var result = Measure(0, 500, 20000);
