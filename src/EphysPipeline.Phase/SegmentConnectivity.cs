@@ -56,14 +56,14 @@ public sealed record SegmentConnectivityResult(
 /// segment transform (mean removed, periodic Hann, FFT), and accumulates per-pair cross-spectral sums over the
 /// chosen bins. A segment in which a good channel holds NaN/∞ is skipped for all pairs (counted in
 /// <see cref="SkippedSegments"/>).
-/// <para>Speed: the FFTs of a segment run in channel groups, one per thread. Segments are buffered (32 at most),
-/// then added to the sums in one pass, so each sum is read and written once per batch rather than once per
-/// segment. The pass takes eight pairs (a, b..b+7) of one bin per <see cref="Vector512{T}"/> and
-/// forms S/|S| as u_a·conj(u_b) from per-channel unit phasors u = X/|X| (no square root or division per pair).
-/// Every cell is its own lane and adds its segments in order, so neither the thread count nor the vector width
-/// changes a bit of the sums.</para>
-/// <para>Memory: 56 bytes per pair and bin (seven sums), plus per channel one segment of samples and
-/// 1 KB per bin of buffered spectra (32 segments).</para>
+/// <para>Speed: each channel's segments are transformed straight from the appended block, channels split into one
+/// group per thread. Segments are buffered (32 at most), then added to the sums in one pass, so each sum is read
+/// and written once per batch rather than once per segment. The pass takes eight pairs (a, b..b+7) of one bin per
+/// <see cref="Vector512{T}"/> and forms S/|S| as u_a·conj(u_b) from per-channel unit phasors u = X/|X| (no square
+/// root or division per pair), in fixed (bin, row group) work items spread over the threads. Every cell is its own
+/// lane and adds its segments in order, so neither the thread count nor the vector width changes a bit of the sums.</para>
+/// <para>Memory: 56 bytes per pair and bin (seven sums), plus per channel one segment of samples and 1 KB per kept
+/// bin of buffered spectra.</para>
 /// </summary>
 public sealed class SegmentConnectivityAccumulator : IDisposable
 {
@@ -88,11 +88,12 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
     private readonly bool[] _bad;
     private readonly (int A, int B)[] _pairs;
     private readonly int[] _rowStart;                // pair index of (a, a + 1)
-    private readonly double[] _buffer;               // channels × segment
+    private readonly double[] _carry;                // channels × segment: the run's samples not yet in a complete segment
     private readonly (int First, int End)[] _channelGroups;
     private readonly WelchSegmenter[] _transforms;   // one per channel group
     private readonly Complex[][] _scratch;           // one full spectrum per channel group
-    private readonly bool[] _groupFinite;
+    private readonly double[][] _joined;             // per channel group: a segment that starts in the carried samples
+    private readonly bool[] _finite;                 // channel groups × batch slots
     private readonly double[] _pending;              // pinned: bins × blocks panels from _origin, 64-byte aligned
     private readonly int _origin;
     private readonly double[] _power;                // bins × channels
@@ -100,8 +101,12 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
     private readonly (int Bin, int FirstRow, int EndRow)[] _work;
     private readonly Action<int> _transformGroup;
     private readonly Action<int> _addWork;
-    private int _pendingCount;
-    private int _filled;
+    private nint _block;                             // the block being appended (pinned for the call)
+    private int _blockCount;
+    private int _chunkFirst;                         // its segments being transformed: [first, first + count)
+    private int _chunkCount;
+    private int _pendingCount;                       // buffered segments (batch slots in use)
+    private int _filled;                             // carried samples
 
     /// <param name="channels">Channels per appended block.</param>
     /// <param name="sampleRate">Sampling rate (Hz), to label bins.</param>
@@ -138,18 +143,20 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
             _rowStart[a] = p;
             for (int b = a + 1; b < channels; b++) _pairs[p++] = (a, b);
         }
-        _buffer = new double[channels * segmentLength];
+        _carry = new double[channels * segmentLength];
         int groups = Math.Min(channels, maxDegreeOfParallelism);
         _channelGroups = new (int, int)[groups];
         for (int g = 0; g < groups; g++) _channelGroups[g] = (g * channels / groups, (g + 1) * channels / groups);
         _transforms = new WelchSegmenter[groups];
         _scratch = new Complex[groups][];
+        _joined = new double[groups][];
         for (int g = 0; g < groups; g++)
         {
             _transforms[g] = new WelchSegmenter(segmentLength, segmentLength - step, fft);
             _scratch[g] = new Complex[segmentLength / 2 + 1];
+            _joined[g] = new double[segmentLength];
         }
-        _groupFinite = new bool[groups];
+        _finite = new bool[groups * Batch];
         _blocks = (channels + Lanes - 1) / Lanes;
         // Pinned so the 64-byte alignment of the panels (every vector load within one cache line) holds.
         _pending = GC.AllocateArray<double>(_bins * _blocks * Panel + Lanes, pinned: true);
@@ -175,22 +182,44 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
     public int SkippedSegments { get; private set; }
 
     /// <summary>Continues the current run with <paramref name="count"/> samples per channel (channel-major).</summary>
-    public void Append(ReadOnlySpan<double> channelMajor, int count)
+    public unsafe void Append(ReadOnlySpan<double> channelMajor, int count)
     {
         if (channelMajor.Length != (long)Channels * count)
             throw new ArgumentException($"block holds {channelMajor.Length} values, expected {Channels}×{count}");
-        int offset = 0;
-        while (offset < count)
+        // The run continues as carried samples ++ block; its segments start every step from the carried samples'
+        // start. Each channel's segments are transformed straight from the block (it stays in cache), in chunks
+        // that fit the batch.
+        int total = _filled + count;
+        int segments = total < _segment ? 0 : (total - _segment) / _step + 1;
+        fixed (double* block = channelMajor)
         {
-            int take = Math.Min(count - offset, _segment - _filled);
-            for (int c = 0; c < Channels; c++)
-                channelMajor.Slice(c * count + offset, take).CopyTo(_buffer.AsSpan(c * _segment + _filled, take));
-            _filled += take;
-            offset += take;
-            if (_filled < _segment) continue;
-            CompleteSegment();
-            _filled = _segment - _step;
+            _block = (nint)block;
+            _blockCount = count;
+            for (int done = 0; done < segments; done += _chunkCount)
+            {
+                _chunkFirst = done;
+                _chunkCount = Math.Min(segments - done, Batch - _pendingCount);
+                if (_channelGroups.Length == 1) TransformGroup(0);
+                else Parallel.For(0, _channelGroups.Length, _parallel, _transformGroup);
+                KeepFiniteSegments();
+            }
+            _block = 0;
         }
+        // Carry what the next segment starts with: samples from (segments × step) on.
+        int next = segments * _step, keep = total - next;
+        for (int c = 0; c < Channels; c++)
+        {
+            var carry = _carry.AsSpan(c * _segment, _segment);
+            var row = channelMajor.Slice(c * count, count);
+            if (next >= _filled)
+            {
+                row.Slice(next - _filled, keep).CopyTo(carry);
+                continue;
+            }
+            carry[next.._filled].CopyTo(carry);
+            row.CopyTo(carry[(_filled - next)..]);
+        }
+        _filled = keep;
     }
 
     /// <summary>Ends the current run: a partial segment is dropped, the next append starts a new run.</summary>
@@ -199,60 +228,91 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
     /// <summary>Index in <see cref="_pending"/> of channel c's real part at bin k in batch slot s (+8 imaginary, +16/+24 unit phasor).</summary>
     private int PendingIndex(int k, int c, int s) => _origin + ((k * _blocks + c / Lanes) * Batch + s) * PanelSegment + c % Lanes;
 
-    /// <summary>Transforms the full segment of every good channel, keeps its bins if all are finite, shifts the rows by one step.</summary>
-    private void CompleteSegment()
-    {
-        if (_channelGroups.Length == 1) TransformGroup(0);
-        else Parallel.For(0, _channelGroups.Length, _parallel, _transformGroup);
-        if (Array.IndexOf(_groupFinite, false) >= 0)
-        {
-            SkippedSegments++;
-            return;
-        }
-        for (int k = 0; k < _bins; k++)
-        {
-            var power = _power.AsSpan(k * Channels, Channels);
-            for (int c = 0; c < Channels; c++)
-            {
-                int at = PendingIndex(k, c, _pendingCount);
-                double re = _pending[at], im = _pending[at + Lanes];
-                power[c] += re * re + im * im;
-            }
-        }
-        _pendingCount++;
-        Segments++;
-        if (_pendingCount == Batch) AddPending();
-    }
-
     /// <summary>
-    /// Transforms the group's good channels into the next free batch slot (a skipped segment's slot is simply
-    /// reused) and shifts their sample rows by one step. Bad channels' slots stay zero.
+    /// Transforms the chunk's segments of the group's good channels into batch slots from the first free one on,
+    /// noting per segment whether all were finite. Bad channels' slots stay zero.
     /// </summary>
-    private void TransformGroup(int g)
+    private unsafe void TransformGroup(int g)
     {
         var (first, end) = _channelGroups[g];
         var spectrum = _scratch[g];
-        bool finite = true;
+        var finite = _finite.AsSpan(g * Batch, _chunkCount);
+        finite.Fill(true);
+        var block = new ReadOnlySpan<double>((double*)_block, Channels * _blockCount);
         for (int c = first; c < end; c++)
         {
-            var row = _buffer.AsSpan(c * _segment, _segment);
-            if (finite && !_bad[c] && (finite = _transforms[g].Transform(row, spectrum)))
+            if (_bad[c]) continue;
+            var row = block.Slice(c * _blockCount, _blockCount);
+            for (int j = 0; j < _chunkCount; j++)
             {
+                int start = (_chunkFirst + j) * _step - _filled;   // relative to the block
+                ReadOnlySpan<double> segment;
+                if (start >= 0) segment = row.Slice(start, _segment);
+                else
+                {
+                    // The segment begins in the carried samples.
+                    _carry.AsSpan(c * _segment + _filled + start, -start).CopyTo(_joined[g]);
+                    row[..(_segment + start)].CopyTo(_joined[g].AsSpan(-start));
+                    segment = _joined[g];
+                }
+                if (!finite[j] || !(finite[j] = _transforms[g].Transform(segment, spectrum))) continue;
+                int slot = _pendingCount + j;
                 for (int k = 0; k < _bins; k++)
                 {
                     double re = spectrum[_firstBin + k].Real, im = spectrum[_firstBin + k].Imaginary;
                     // A bin with X = 0 has no phase: its unit phasor is 0, so it adds nothing to the phase-based sums.
                     double magnitude = Math.Sqrt(re * re + im * im);
-                    int at = PendingIndex(k, c, _pendingCount);
+                    int at = PendingIndex(k, c, slot);
                     _pending[at] = re;
                     _pending[at + Lanes] = im;
                     _pending[at + 2 * Lanes] = magnitude > 0 ? re / magnitude : 0;
                     _pending[at + 3 * Lanes] = magnitude > 0 ? im / magnitude : 0;
                 }
             }
-            row[_step..].CopyTo(row);
         }
-        _groupFinite[g] = finite;
+    }
+
+    /// <summary>
+    /// Keeps the chunk's segments in which every good channel was finite, in order (a skipped segment's slot is
+    /// filled by moving the later ones down), adds their power, and runs the pass when the batch is full.
+    /// </summary>
+    private void KeepFiniteSegments()
+    {
+        int kept = 0;
+        for (int j = 0; j < _chunkCount; j++)
+        {
+            bool finite = true;
+            for (int g = 0; g < _channelGroups.Length; g++) finite &= _finite[g * Batch + j];
+            if (!finite)
+            {
+                SkippedSegments++;
+                continue;
+            }
+            int slot = _pendingCount + kept;
+            if (slot != _pendingCount + j)
+            {
+                for (int k = 0; k < _bins; k++)
+                    for (int b = 0; b < _blocks; b++)
+                    {
+                        int from = PendingIndex(k, b * Lanes, _pendingCount + j), to = PendingIndex(k, b * Lanes, slot);
+                        _pending.AsSpan(from, PanelSegment).CopyTo(_pending.AsSpan(to, PanelSegment));
+                    }
+            }
+            for (int k = 0; k < _bins; k++)
+            {
+                var power = _power.AsSpan(k * Channels, Channels);
+                for (int c = 0; c < Channels; c++)
+                {
+                    int at = PendingIndex(k, c, slot);
+                    double re = _pending[at], im = _pending[at + Lanes];
+                    power[c] += re * re + im * im;
+                }
+            }
+            kept++;
+        }
+        _pendingCount += kept;
+        Segments += kept;
+        if (_pendingCount == Batch) AddPending();
     }
 
     /// <summary>Adds the buffered segments to the sums (each cell in segment order) and empties the buffer.</summary>

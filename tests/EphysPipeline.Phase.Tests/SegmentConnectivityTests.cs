@@ -142,7 +142,7 @@ public class SegmentConnectivityTests
     }
 
     [Fact]
-    public void ThreadCountDoesNotChangeAnyBit()
+    public void ThreadCountAndBlockSizeDoNotChangeAnyBit()
     {
         // 37 channels: row lengths leave every remainder modulo the vector width; 79 segments span several batches.
         var rows = RandomChannels(37, 40000, 11);
@@ -152,9 +152,9 @@ public class SegmentConnectivityTests
         var one = Threaded(rows, bad, 1, 7000);
         Assert.Equal(77, one.Segments);
         Assert.Null(one.Reason);
-        foreach (int threads in new[] { 2, 3 })
+        foreach (var (threads, block) in new[] { (2, 7000), (3, 7000), (2, 333), (1, 40000) })
         {
-            var other = Threaded(rows, bad, threads, 7000);
+            var other = Threaded(rows, bad, threads, block);
             Assert.Equal(one.Segments, other.Segments);
             foreach (var (expected, actual) in Measures(one).Zip(Measures(other)))
                 Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), actual.Select(BitConverter.DoubleToInt64Bits));
