@@ -56,8 +56,8 @@ public sealed record SegmentConnectivityResult(
 /// segment transform (mean removed, periodic Hann, FFT), and accumulates per-pair cross-spectral sums over the
 /// chosen bins. A segment in which a good channel holds NaN/∞ is skipped for all pairs (counted in
 /// <see cref="SkippedSegments"/>).
-/// <para>Speed: each channel's segments are transformed straight from the appended block, channels split into one
-/// group per thread. Segments are buffered (32 at most), then added to the sums in one pass, so each sum is read
+/// <para>Speed: each channel's segments are transformed straight from the appended block, in channel groups
+/// spread over the threads. Segments are buffered (32 at most), then added to the sums in one pass, so each sum is read
 /// and written once per batch rather than once per segment. The pass takes eight pairs (a, b..b+7) of one bin per
 /// <see cref="Vector512{T}"/> and forms S/|S| as u_a·conj(u_b) from per-channel unit phasors u = X/|X| (no square
 /// root or division per pair), in fixed (bin, row group) work items spread over the threads. Every cell is its own
@@ -144,7 +144,8 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
             for (int b = a + 1; b < channels; b++) _pairs[p++] = (a, b);
         }
         _carry = new double[channels * segmentLength];
-        int groups = Math.Min(channels, maxDegreeOfParallelism);
+        // Several channel groups per thread, so a thread that the machine slows down does not hold up the others.
+        int groups = maxDegreeOfParallelism == 1 ? 1 : Math.Min(channels, 4 * maxDegreeOfParallelism);
         _channelGroups = new (int, int)[groups];
         for (int g = 0; g < groups; g++) _channelGroups[g] = (g * channels / groups, (g + 1) * channels / groups);
         _transforms = new WelchSegmenter[groups];
