@@ -123,7 +123,8 @@ internal sealed class PhaseStage : IBlockStage
             foreach (var name in _settings.Bands.Where(b => !_unusable.ContainsKey(b)))
             {
                 var (low, high) = _context.Band(name);
-                _segments.Add((name, new SegmentConnectivityAccumulator(channels, _context.SampleRate, welch.SegmentLength, welch.Step, low, high, FftwProvider.Shared)));
+                _segments.Add((name, new SegmentConnectivityAccumulator(channels, _context.SampleRate, welch.SegmentLength, welch.Step, low, high, FftwProvider.Shared,
+                    maxDegreeOfParallelism: Math.Max(1, _context.Threads))));
             }
         }
         _runOpen = false;
