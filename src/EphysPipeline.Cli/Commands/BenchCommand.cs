@@ -48,7 +48,7 @@ public static class BenchCommand
 
         err.WriteLine("  analysing (child process) ...");
         // A previous run's status file must not lend its stage timings to this run.
-        File.Delete(workload.SessionRecordPath);
+        if (File.Exists(workload.SessionRecordPath)) File.Delete(workload.SessionRecordPath);
         var ours = BenchChild.Start(workload.ManifestPath, jobs);
         var stages = File.Exists(workload.SessionRecordPath) ? BenchReport.ReadStages(workload.SessionRecordPath) : new Dictionary<string, double>();
         err.WriteLine($"  ours: {ours.WallSeconds:F1} s wall");
