@@ -13,6 +13,7 @@ public sealed record ModulationIndexResult(double Mi, double[] MeanAmplitude, lo
 public sealed class ModulationIndexAccumulator
 {
     private readonly double[] _edges;
+    private readonly double _binsPerRadian;
     private readonly double[] _amplitudeSums;
     private readonly long[] _counts;
 
@@ -25,6 +26,7 @@ public sealed class ModulationIndexAccumulator
         _edges = new double[bins + 1];
         for (int k = 0; k < bins; k++) _edges[k] = k * step + -Math.PI;
         _edges[bins] = Math.PI;
+        _binsPerRadian = bins / (2 * Math.PI);
         _amplitudeSums = new double[bins];
         _counts = new long[bins];
     }
@@ -83,7 +85,9 @@ public sealed class ModulationIndexAccumulator
 
     private int BinOf(double phase)
     {
-        int k = (int)Math.Clamp(Math.Floor((phase - _edges[0]) / (_edges[1] - _edges[0])), 0, Bins - 1);
+        // A first guess, then exact comparisons with the edges decide (as numpy.digitize would).
+        double guess = (phase - _edges[0]) * _binsPerRadian;
+        int k = guess <= 0 ? 0 : guess >= Bins - 1 ? Bins - 1 : (int)guess;
         while (k > 0 && phase < _edges[k]) k--;
         while (k < Bins - 1 && phase >= _edges[k + 1]) k++;
         return k;

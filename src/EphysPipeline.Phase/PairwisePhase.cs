@@ -98,26 +98,29 @@ public sealed class PairwisePhaseAccumulator
     public void OnAnalyticBlock(ReadOnlySpan<Complex> channelMajor, int channels, int count, long firstSample) =>
         Append(channelMajor, count);
 
-    private void AppendSlice(ReadOnlySpan<Complex> block, int rowLength, int offset, int n)
+    private unsafe void AppendSlice(ReadOnlySpan<Complex> block, int rowLength, int offset, int n)
     {
-        for (int c = 0; c < Channels; c++)
+        // Channels are independent: unit phasors and planes are filled on the update's threads.
+        fixed (Complex* start = block)
         {
-            var source = block.Slice(c * rowLength + offset, n);
-            var unit = _unit.AsSpan(c * n, n);
-            if (_bad[c])
+            var address = (IntPtr)start;
+            int length = block.Length;
+            void Channel(int c)
             {
-                unit.Clear();
-                continue;
+                var all = new ReadOnlySpan<Complex>((Complex*)address, length);
+                Normalise(all.Slice(c * rowLength + offset, n), c, n);
+                if (IncludesWpli) SplitPlanes(all.Slice(c * rowLength + offset, n), c, n);
             }
-            for (int t = 0; t < n; t++)
-            {
-                var z = source[t];
-                double magnitude = Math.Sqrt(z.Real * z.Real + z.Imaginary * z.Imaginary);
-                // A zero sample has no phase: it counts as a sample but adds no phasor.
-                unit[t] = magnitude > 0 ? new Complex(z.Real / magnitude, z.Imaginary / magnitude) : Complex.Zero;
-            }
+            if (_parallelism == 1)
+                for (int c = 0; c < Channels; c++) Channel(c);
+            else
+                Parallel.For(0, Channels, new ParallelOptions { MaxDegreeOfParallelism = _parallelism }, Channel);
         }
-        if (IncludesWpli) SplitPlanes(block, rowLength, offset, n);
+        if (IncludesWpli)
+        {
+            _re.AsSpan(Channels * n, (_padded - Channels) * n).Clear();
+            _im.AsSpan(Channels * n, (_padded - Channels) * n).Clear();
+        }
         _sliceLength = n;
         if (_parallelism == 1)
         {
@@ -131,27 +134,38 @@ public sealed class PairwisePhaseAccumulator
         Samples += n;
     }
 
-    private void SplitPlanes(ReadOnlySpan<Complex> block, int rowLength, int offset, int n)
+    private void Normalise(ReadOnlySpan<Complex> source, int c, int n)
     {
-        for (int c = 0; c < Channels; c++)
+        var unit = _unit.AsSpan(c * n, n);
+        if (_bad[c])
         {
-            var re = _re.AsSpan(c * n, n);
-            var im = _im.AsSpan(c * n, n);
-            if (_bad[c])
-            {
-                re.Clear();
-                im.Clear();
-                continue;
-            }
-            var source = block.Slice(c * rowLength + offset, n);
-            for (int t = 0; t < n; t++)
-            {
-                re[t] = source[t].Real;
-                im[t] = source[t].Imaginary;
-            }
+            unit.Clear();
+            return;
         }
-        _re.AsSpan(Channels * n, (_padded - Channels) * n).Clear();
-        _im.AsSpan(Channels * n, (_padded - Channels) * n).Clear();
+        for (int t = 0; t < n; t++)
+        {
+            var z = source[t];
+            double magnitude = Math.Sqrt(z.Real * z.Real + z.Imaginary * z.Imaginary);
+            // A zero sample has no phase: it counts as a sample but adds no phasor.
+            unit[t] = magnitude > 0 ? new Complex(z.Real / magnitude, z.Imaginary / magnitude) : Complex.Zero;
+        }
+    }
+
+    private void SplitPlanes(ReadOnlySpan<Complex> source, int c, int n)
+    {
+        var re = _re.AsSpan(c * n, n);
+        var im = _im.AsSpan(c * n, n);
+        if (_bad[c])
+        {
+            re.Clear();
+            im.Clear();
+            return;
+        }
+        for (int t = 0; t < n; t++)
+        {
+            re[t] = source[t].Real;
+            im[t] = source[t].Imaginary;
+        }
     }
 
     /// <summary>Work item i: a tile of U·Uᴴ, or (after them) a range of kernel tile rows.</summary>

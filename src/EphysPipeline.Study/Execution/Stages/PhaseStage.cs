@@ -155,8 +155,9 @@ internal sealed class PhaseStage : IBlockStage
             if (_stream is not null)
             {
                 if (_piece.Length < _streamChannels * piece.Count) _piece = new double[_streamChannels * piece.Count];
-                for (int i = 0; i < _streamChannels; i++)
-                    filtered.AsSpan(i * stride + offset, piece.Count).CopyTo(_piece.AsSpan(i * piece.Count, piece.Count));
+                var destination = _piece;
+                int count = piece.Count;
+                Parallel.For(0, _streamChannels, _context.Parallel, i => Array.Copy(filtered, i * stride + offset, destination, i * count, count));
                 _stream.Append(_piece.AsSpan(0, _streamChannels * piece.Count), piece.Count);
             }
             if (_segments.Count > 0)
