@@ -56,7 +56,7 @@ internal sealed class PhaseStage : IBlockStage
             // Each run's first and last filter length of samples is left out: there the filter saw the gap's edge.
             int trim = _bands.Max(b => b.Taps.Length);
             _stream = new AnalyticSignalStream(_streamChannels, trim, FftwProvider.Shared, OnAnalytic,
-                maxDegreeOfParallelism: Math.Max(1, context.Threads));
+                maxDegreeOfParallelism: context.Workers);
         }
 
         _spikeSamples = units.Select(u => u.SpikeTimes.Select(t => SpikeFieldAccumulator.SampleOf(t, startTime, context.SampleRate)).ToArray()).ToArray();
@@ -104,7 +104,7 @@ internal sealed class PhaseStage : IBlockStage
     {
         int channels = _context.ChannelCount;
         var blas = OpenBlasProvider.Shared;
-        _pairs = _bands.Select(b => _settings.Bands.Contains(b.Name) && channels >= 2 ? new PairwisePhaseAccumulator(channels, blas, maxDegreeOfParallelism: Math.Max(1, _context.Threads)) : null).ToArray();
+        _pairs = _bands.Select(b => _settings.Bands.Contains(b.Name) && channels >= 2 ? new PairwisePhaseAccumulator(channels, blas, maxDegreeOfParallelism: _context.Workers) : null).ToArray();
         var spikeBands = _settings.SpikeField.Enabled ? _settings.SpikeField.Bands : [];
         _spikes = new SpikeFieldAccumulator[_units.Count, spikeBands.Count];
         for (int u = 0; u < _units.Count; u++)
@@ -124,7 +124,7 @@ internal sealed class PhaseStage : IBlockStage
             {
                 var (low, high) = _context.Band(name);
                 _segments.Add((name, new SegmentConnectivityAccumulator(channels, _context.SampleRate, welch.SegmentLength, welch.Step, low, high, FftwProvider.Shared,
-                    maxDegreeOfParallelism: Math.Max(1, _context.Threads))));
+                    maxDegreeOfParallelism: _context.Workers)));
             }
         }
         _runOpen = false;
