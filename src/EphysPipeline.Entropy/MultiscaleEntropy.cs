@@ -36,18 +36,25 @@ public static class MultiscaleEntropy
         var counting = scratch[x.Length..];   // sample entropy's scratch for n samples also fits every shorter scale
         for (int scale = 1; scale <= scales; scale++)
         {
-            int length = x.Length / scale;
-            var coarse = scratch[..length];
-            for (int j = 0; j < length; j++)
-            {
-                double sum = 0.0;
-                var block = x.Slice(j * scale, scale);
-                for (int i = 0; i < scale; i++) sum += block[i];
-                coarse[j] = sum / scale;
-            }
+            var coarse = CoarseGrain(x, scale, scratch);
             perScale[scale - 1] = SampleEntropy.ComputeWithTolerance(coarse, m, r, counting);
         }
         return AreaUnderCurve(perScale);
+    }
+
+    /// <summary>Means of consecutive non-overlapping blocks of <paramref name="scale"/> samples (a partial last block is dropped), into the start of <paramref name="destination"/>.</summary>
+    public static Span<double> CoarseGrain(ReadOnlySpan<double> x, int scale, Span<double> destination)
+    {
+        int length = x.Length / scale;
+        var coarse = destination[..length];
+        for (int j = 0; j < length; j++)
+        {
+            double sum = 0.0;
+            var block = x.Slice(j * scale, scale);
+            for (int i = 0; i < scale; i++) sum += block[i];
+            coarse[j] = sum / scale;
+        }
+        return coarse;
     }
 
     /// <summary>Trapezoid over unit-spaced scales; a single scale's area is its value.</summary>

@@ -72,15 +72,7 @@ public class SampleEntropyCountingBenchmarks
             double r = factor * NumpyReduction.StandardDeviation(x, scratch);
             for (int scale = 1; scale <= perScale.Length; scale++)
             {
-                int length = x.Length / scale;
-                var coarse = scratch[..length];
-                for (int j = 0; j < length; j++)
-                {
-                    double sum = 0.0;
-                    var block = x.Slice(j * scale, scale);
-                    for (int i = 0; i < scale; i++) sum += block[i];
-                    coarse[j] = sum / scale;
-                }
+                var coarse = MultiscaleEntropy.CoarseGrain(x, scale, scratch);
                 double value = WithTolerance(coarse, m, r);
                 perScale[scale - 1] = double.IsFinite(value) ? EntropyValue.Of(value) : EntropyValue.Invalid(EntropyIssue.NoMatches);
             }

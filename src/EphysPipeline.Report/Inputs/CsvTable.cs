@@ -32,33 +32,7 @@ public sealed class CsvTable
 
     public static CsvTable Parse(string text)
     {
-        var records = new List<string[]>();
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        bool quoted = false, any = false;
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else cell.Append(c);
-                continue;
-            }
-            switch (c)
-            {
-                case '"': quoted = true; any = true; break;
-                case ',': cells.Add(cell.ToString()); cell.Clear(); any = true; break;
-                case '\r': break;
-                case '\n':
-                    if (any || cell.Length > 0) { cells.Add(cell.ToString()); records.Add([.. cells]); }
-                    cells.Clear(); cell.Clear(); any = false;
-                    break;
-                default: cell.Append(c); any = true; break;
-            }
-        }
-        if (any || cell.Length > 0) { cells.Add(cell.ToString()); records.Add([.. cells]); }
+        var records = Study.Outputs.CsvFormat.ParseRecords(text);
         if (records.Count == 0) return new CsvTable([], []);
         var header = records[0];
         records.RemoveAt(0);

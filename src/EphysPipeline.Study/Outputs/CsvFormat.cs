@@ -63,25 +63,41 @@ public static class CsvFormat
     };
 
     /// <summary>Splits one CSV line written by this dialect (quoted cells allowed).</summary>
-    public static List<string> SplitLine(string line)
+    public static List<string> SplitLine(string line) => ParseRecords(line) is [var record, ..] ? [.. record] : [""];
+
+    /// <summary>
+    /// The records of a CSV text in this dialect: RFC 4180 quoting (a quoted cell may hold commas, quotes and line
+    /// breaks), '\n' or '\r\n' line ends; empty lines hold no record.
+    /// </summary>
+    public static List<string[]> ParseRecords(string text)
     {
+        var records = new List<string[]>();
         var cells = new List<string>();
         var cell = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
+        bool quoted = false, any = false;
+        for (int i = 0; i < text.Length; i++)
         {
-            char c = line[i];
+            char c = text[i];
             if (quoted)
             {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
                 else if (c == '"') quoted = false;
                 else cell.Append(c);
+                continue;
             }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { cells.Add(cell.ToString()); cell.Clear(); }
-            else cell.Append(c);
+            switch (c)
+            {
+                case '"': quoted = true; any = true; break;
+                case ',': cells.Add(cell.ToString()); cell.Clear(); any = true; break;
+                case '\r': break;
+                case '\n':
+                    if (any || cell.Length > 0) { cells.Add(cell.ToString()); records.Add([.. cells]); }
+                    cells.Clear(); cell.Clear(); any = false;
+                    break;
+                default: cell.Append(c); any = true; break;
+            }
         }
-        cells.Add(cell.ToString());
-        return cells;
+        if (any || cell.Length > 0) { cells.Add(cell.ToString()); records.Add([.. cells]); }
+        return records;
     }
 }
