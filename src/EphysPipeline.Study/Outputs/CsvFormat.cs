@@ -24,36 +24,6 @@ public static class CsvFormat
         return quote ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
-    /// <summary>Writes <see cref="Number(double)"/> without an intermediate string.</summary>
-    public static void WriteNumber(TextWriter writer, double value)
-    {
-        Span<char> buffer = stackalloc char[32];
-        if (double.IsFinite(value) && value.TryFormat(buffer, out int written, "R", CultureInfo.InvariantCulture))
-            writer.Write(buffer[..written]);
-        else
-            writer.Write(Number(value));
-    }
-
-    /// <summary>Writes <see cref="Number(long)"/> without an intermediate string.</summary>
-    public static void WriteNumber(TextWriter writer, long value)
-    {
-        Span<char> buffer = stackalloc char[20];
-        value.TryFormat(buffer, out int written, default, CultureInfo.InvariantCulture);
-        writer.Write(buffer[..written]);
-    }
-
-    public static void WriteRow(TextWriter writer, IEnumerable<string> cells)
-    {
-        bool first = true;
-        foreach (var cell in cells)
-        {
-            if (!first) writer.Write(',');
-            writer.Write(cell);
-            first = false;
-        }
-        writer.Write('\n');
-    }
-
     public static double ParseNumber(string text) => text switch
     {
         "NaN" or "" => double.NaN,
@@ -99,5 +69,51 @@ public static class CsvFormat
         }
         if (any || cell.Length > 0) { cells.Add(cell.ToString()); records.Add([.. cells]); }
         return records;
+    }
+}
+
+/// <summary>
+/// Writes one table row at a time straight to the writer in the <see cref="CsvFormat"/> dialect: no per-row cell
+/// array and no number strings (a high-density probe gives millions of pair rows).
+/// </summary>
+public sealed class CsvRowWriter(TextWriter writer)
+{
+    private bool _open;
+
+    public void Text(string? value)
+    {
+        Separate();
+        writer.Write(CsvFormat.Text(value));
+    }
+
+    public void Number(double value)
+    {
+        Separate();
+        Span<char> buffer = stackalloc char[32];
+        if (double.IsFinite(value) && value.TryFormat(buffer, out int written, "R", CultureInfo.InvariantCulture))
+            writer.Write(buffer[..written]);
+        else
+            writer.Write(CsvFormat.Number(value));
+    }
+
+    public void Number(long value)
+    {
+        Separate();
+        Span<char> buffer = stackalloc char[20];
+        value.TryFormat(buffer, out int written, default, CultureInfo.InvariantCulture);
+        writer.Write(buffer[..written]);
+    }
+
+    /// <summary>Ends the row.</summary>
+    public void End()
+    {
+        writer.Write('\n');
+        _open = false;
+    }
+
+    private void Separate()
+    {
+        if (_open) writer.Write(',');
+        _open = true;
     }
 }

@@ -1,5 +1,3 @@
-using static EphysPipeline.Study.Outputs.CsvFormat;
-
 namespace EphysPipeline.Study.Outputs;
 
 /// <summary>The tidy output tables (schema 1, docs/outputs.md): headers and row formatting in one place.</summary>
@@ -32,54 +30,68 @@ public static class Tables
 
     public static string Format(SessionKey key, SessionSummary summary, bool header = true) => Render(w => Write(w, key, summary, header));
 
-    public static void Write(TextWriter sb, SessionKey key, IEnumerable<MetricRow> rows, bool header = true)
+    public static void Write(TextWriter writer, SessionKey key, IEnumerable<MetricRow> rows, bool header = true)
     {
-        Start(sb, header, MetricsHeader);
-        foreach (var r in rows)
-            WriteRow(sb, [Text(key.Session), Text(key.Subject), Text(key.Drug), Number(key.DoseMgKg), Text(r.Epoch), Number(r.Channel),
-                Text(r.Region), Text(r.Metric), Text(r.Band), Number(r.Value), Number(r.Windows), Text(r.Status)]);
-    }
-
-    public static void Write(TextWriter sb, SessionKey key, IEnumerable<PairRow> rows, bool header = true)
-    {
-        Start(sb, header, PairsHeader);
-        // Millions of rows on high-density probes: cells go straight to the writer, no per-row strings.
-        string prefix = $"{Text(key.Session)},{Text(key.Subject)},{Text(key.Drug)},";
+        Start(writer, header, MetricsHeader);
+        var row = new CsvRowWriter(writer);
         foreach (var r in rows)
         {
-            sb.Write(prefix);
-            sb.Write(Text(r.Epoch)); sb.Write(',');
-            sb.Write(Text(r.Band)); sb.Write(',');
-            sb.Write(Text(r.Measure)); sb.Write(',');
-            WriteNumber(sb, r.ChannelA); sb.Write(',');
-            WriteNumber(sb, r.ChannelB); sb.Write(',');
-            sb.Write(Text(r.RegionA)); sb.Write(',');
-            sb.Write(Text(r.RegionB)); sb.Write(',');
-            WriteNumber(sb, r.Value);
-            sb.Write('\n');
+            row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Number(key.DoseMgKg); row.Text(r.Epoch);
+            row.Number(r.Channel); row.Text(r.Region); row.Text(r.Metric); row.Text(r.Band); row.Number(r.Value);
+            row.Number(r.Windows); row.Text(r.Status);
+            row.End();
         }
     }
 
-    public static void Write(TextWriter sb, SessionKey key, IEnumerable<UnitRow> rows, bool header = true)
+    public static void Write(TextWriter writer, SessionKey key, IEnumerable<PairRow> rows, bool header = true)
     {
-        Start(sb, header, UnitsHeader);
+        Start(writer, header, PairsHeader);
+        var row = new CsvRowWriter(writer);
         foreach (var r in rows)
-            WriteRow(sb, [Text(key.Session), Text(key.Subject), Text(key.Drug), Text(r.Epoch), Number(r.Unit), Number(r.Channel),
-                Text(r.Region), Text(r.Band), Number(r.Spikes), Number(r.FiringRateHz), Number(r.Plv), Number(r.Ppc),
-                Number(r.RayleighZ), Number(r.RayleighP), Number(r.PreferredPhaseRad), Text(r.Status)]);
+        {
+            row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Text(r.Epoch); row.Text(r.Band);
+            row.Text(r.Measure); row.Number(r.ChannelA); row.Number(r.ChannelB); row.Text(r.RegionA); row.Text(r.RegionB);
+            row.Number(r.Value);
+            row.End();
+        }
+    }
+
+    public static void Write(TextWriter writer, SessionKey key, IEnumerable<UnitRow> rows, bool header = true)
+    {
+        Start(writer, header, UnitsHeader);
+        var row = new CsvRowWriter(writer);
+        foreach (var r in rows)
+        {
+            row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Text(r.Epoch); row.Number(r.Unit);
+            row.Number(r.Channel); row.Text(r.Region); row.Text(r.Band); row.Number(r.Spikes); row.Number(r.FiringRateHz);
+            row.Number(r.Plv); row.Number(r.Ppc); row.Number(r.RayleighZ); row.Number(r.RayleighP);
+            row.Number(r.PreferredPhaseRad); row.Text(r.Status);
+            row.End();
+        }
     }
 
     /// <summary>sessions.csv lines of one session: one per epoch (or one with an empty epoch when it failed early).</summary>
-    public static void Write(TextWriter sb, SessionKey key, SessionSummary s, bool header = true)
+    public static void Write(TextWriter writer, SessionKey key, SessionSummary s, bool header = true)
     {
-        Start(sb, header, SessionsHeader);
-        var bad = string.Join(";", s.BadChannels.Select(Number));
+        Start(writer, header, SessionsHeader);
+        var bad = string.Join(";", s.BadChannels.Select(CsvFormat.Number));
         var epochs = s.Epochs.Count > 0 ? s.Epochs.Cast<EpochSummary?>().ToList() : new List<EpochSummary?> { null };
+        var row = new CsvRowWriter(writer);
         foreach (var e in epochs)
-            WriteRow(sb, [Text(key.Session), Text(key.Subject), Text(key.Drug), Number(key.DoseMgKg), Text(s.Status), Text(s.Stage),
-                Text(s.Reason), Number(s.DurationS), Number(s.SampleRateHz), Number(s.Channels), Number(s.GoodChannels), Text(bad),
-                Text(e?.Epoch), e is null ? "" : Number(e.StartS), e is null ? "" : Number(e.EndS),
-                e is null ? "" : Number(e.RejectedFraction)]);
+        {
+            row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Number(key.DoseMgKg); row.Text(s.Status);
+            row.Text(s.Stage); row.Text(s.Reason); row.Number(s.DurationS); row.Number(s.SampleRateHz); row.Number(s.Channels);
+            row.Number(s.GoodChannels); row.Text(bad); row.Text(e?.Epoch);
+            if (e is null)
+            {
+                row.Text(null); row.Text(null); row.Text(null);
+            }
+            else
+            {
+                row.Number(e.StartS); row.Number(e.EndS); row.Number(e.RejectedFraction);
+            }
+            row.End();
+        }
     }
 
     public static string HeaderLine(string[] header) => string.Join(',', header) + "\n";
