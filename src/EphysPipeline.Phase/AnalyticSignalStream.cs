@@ -3,67 +3,111 @@ using EphysPipeline.Core.Fft;
 
 namespace EphysPipeline.Phase;
 
-/// <summary>Receives analytic-signal blocks: channel-major, <paramref name="count"/> samples per channel,
-/// starting at sample <paramref name="firstSample"/> of the current run.</summary>
-public delegate void AnalyticBlockHandler(ReadOnlySpan<Complex> channelMajor, int channels, int count, long firstSample);
+/// <summary>
+/// Receives analytic-signal blocks: channel-major, <paramref name="count"/> samples per channel, starting at sample
+/// <paramref name="firstSample"/> of the current run. <paramref name="runEnd"/> is the run's length on the run's
+/// last block and <see cref="AnalyticSignalStream.RunEndUnknown"/> before it, so a consumer with a longer trim than
+/// the stream's can drop its own edge zones: it keeps [trim, runEnd − trim).
+/// </summary>
+public delegate void AnalyticBlockHandler(ReadOnlySpan<Complex> channelMajor, int channels, int count, long firstSample, long runEnd);
 
 /// <summary>
-/// Streams the analytic signal of a contiguous run of band-passed samples (several channels at once) with
-/// bounded memory. Each output sample comes from an FFT window of <see cref="WindowLength"/> samples with at
-/// least <see cref="Margin"/> samples of context on each side (less only near the run's ends), which agrees
-/// with scipy.signal.hilbert over the whole run away from its ends. When the run fits in one window the
-/// result is exactly scipy's. The first and last <see cref="Trim"/> samples of a run (the filter's edge zone)
-/// are never emitted: consumers see samples [Trim, runLength − Trim).
+/// Streams the analytic signal of a contiguous run of band-passed samples (several channels at once) with bounded
+/// memory. A run of at most <see cref="WindowLength"/> samples is transformed whole, at its own length: exactly
+/// scipy.signal.hilbert over the run. A longer run is transformed in windows of <see cref="WindowLength"/> samples,
+/// each output sample with at least <see cref="Margin"/> samples of context on both sides (less only near the
+/// run's ends). The imaginary part is the Hilbert transform by real FFTs (−i on the positive frequencies, DC and
+/// Nyquist zero); the real part is the input itself.
+/// The first and last <see cref="Trim"/> samples of a run are never emitted: consumers see [Trim, runLength − Trim).
+/// No sample within <see cref="LongestTrim"/> of the run's end is emitted before the run is complete, so consumers
+/// with trims up to that can drop their own edge zones (see <see cref="AnalyticBlockHandler"/>).
 /// A gap (artifact-rejected stretch, epoch boundary) is <see cref="CompleteRun"/> then new appends.
 /// </summary>
 public sealed class AnalyticSignalStream : IDisposable
 {
+    /// <summary>The <c>runEnd</c> of blocks before a run's last one.</summary>
+    public const long RunEndUnknown = long.MaxValue;
+
+    /// <summary>Samples per channel handed to the handler at once.</summary>
+    public const int EmitBlock = 8192;
+
+    /// <summary>Memory for the windows when neither a window length nor a budget is given: 512 MiB.</summary>
+    public const long DefaultMemoryBytes = 512L << 20;
+
+    // Bytes per channel and window sample: the input and its Hilbert transform.
+    private const int BytesPerSample = 2 * sizeof(double);
+
     private readonly IFftProvider _fft;
     private readonly AnalyticBlockHandler _handler;
-    private readonly double[] _input;     // channel-major, WindowLength per channel
-    private readonly Complex[] _output;   // channel-major, WindowLength per channel
-    private readonly Worker[] _workers;     // one FFT pair and spectrum buffer per thread
-    private long _bufferStart;            // run sample index of _input[ch * WindowLength]
+    private readonly int _parallelism;
+    private readonly Worker[] _workers;   // transforms of WindowLength, one per thread; created on the first full window
+    private double[] _input = [];         // channel-major, _capacity per channel
+    private double[] _hilbert = [];       // same layout: the imaginary part
+    private Complex[] _emit = [];         // channels × EmitBlock
+    private int _capacity;
+    private long _bufferStart;            // run sample index of _input[ch * _capacity]
     private int _filled;
     private long _nextOutput;             // first run sample not yet emitted
 
+    /// <param name="channels">Channels of every appended block.</param>
+    /// <param name="trim">Samples left out at both ends of every run.</param>
+    /// <param name="fft">FFT backend.</param>
+    /// <param name="handler">Receives the emitted blocks.</param>
+    /// <param name="windowLength">Longest run transformed whole, and the window of longer runs; default from
+    /// <paramref name="memoryBytes"/>.</param>
+    /// <param name="margin">Context on both sides of every output sample of a windowed run; default a quarter window.</param>
+    /// <param name="maxDegreeOfParallelism">Threads for the transforms; does not change any result bit.</param>
+    /// <param name="longestTrim">The longest trim of any consumer (at least <paramref name="trim"/>).</param>
+    /// <param name="memoryBytes">Bound on the window buffers when <paramref name="windowLength"/> is not given.</param>
     public AnalyticSignalStream(int channels, int trim, IFftProvider fft, AnalyticBlockHandler handler,
-        int? windowLength = null, int margin = 2048, int maxDegreeOfParallelism = 1)
+        int? windowLength = null, int? margin = null, int maxDegreeOfParallelism = 1, int? longestTrim = null, long? memoryBytes = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDegreeOfParallelism, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(trim);
-        ArgumentOutOfRangeException.ThrowIfLessThan(margin, 0);
-        // A sample is emitted once LookAhead samples follow it, so the run's last Trim samples are never emitted early.
-        int lookAhead = Math.Max(margin, trim);
-        int window = windowLength ?? DefaultWindowLength(margin, lookAhead);
-        if (window <= margin + lookAhead)
-            throw new ArgumentOutOfRangeException(nameof(windowLength), $"window {window} must exceed margin {margin} + max(margin, trim {trim})");
-        LookAhead = lookAhead;
+        int longest = longestTrim ?? trim;
+        ArgumentOutOfRangeException.ThrowIfLessThan(longest, trim, nameof(longestTrim));
+        int window = windowLength ?? DefaultWindowLength(channels, longest, memoryBytes ?? DefaultMemoryBytes);
+        int context = margin ?? window / 4;
+        ArgumentOutOfRangeException.ThrowIfLessThan(context, 0, nameof(margin));
+        // A sample is emitted once LookAhead samples follow it, so no consumer's end zone is emitted early.
+        int lookAhead = Math.Max(context, longest);
+        if (window <= context + lookAhead)
+            throw new ArgumentOutOfRangeException(nameof(windowLength), $"window {window} must exceed margin {context} + max(margin, trim {longest})");
         Channels = channels;
         Trim = trim;
+        LongestTrim = longest;
         WindowLength = window;
-        Margin = margin;
+        Margin = context;
+        LookAhead = lookAhead;
         _fft = fft;
         _handler = handler;
-        _input = new double[channels * window];
-        _output = new Complex[channels * window];
-        _workers = Enumerable.Range(0, Math.Min(maxDegreeOfParallelism, channels))
-            .Select(_ => new Worker(fft.CreateReal(window), fft.CreateComplex(window), new Complex[window])).ToArray();
+        _parallelism = Math.Min(maxDegreeOfParallelism, channels);
+        _workers = new Worker[_parallelism];
         _nextOutput = trim;
     }
 
     public int Channels { get; }
     public int Trim { get; }
+    public int LongestTrim { get; }
     public int WindowLength { get; }
     public int Margin { get; }
 
-    /// <summary>Samples that must follow a sample before it is emitted: max(Margin, Trim).</summary>
+    /// <summary>Samples that must follow a sample before it is emitted: max(Margin, LongestTrim).</summary>
     public int LookAhead { get; }
 
-    /// <summary>16384, or the power of two at least twice margin + look-ahead when the filter is long.</summary>
-    public static int DefaultWindowLength(int margin, int lookAhead) =>
-        (int)Math.Max(16384, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(2 * (margin + lookAhead))));
+    /// <summary>
+    /// The window that keeps the buffers (16 bytes per channel and sample) within <paramref name="memoryBytes"/>: a
+    /// power of two, at least 16384 and at least enough for the windows' margins next to a <paramref name="trim"/>.
+    /// </summary>
+    public static int DefaultWindowLength(int channels, int trim, long memoryBytes)
+    {
+        long fits = memoryBytes / ((long)BytesPerSample * channels);
+        long window = fits >= 16384 ? (long)BitOperations.RoundUpToPowerOf2((ulong)fits + 1) / 2 : 16384;
+        // Margin a quarter window, look-ahead max(margin, trim): the window must exceed both.
+        while (window / 4 + Math.Max(window / 4, trim) >= window) window *= 2;
+        return (int)Math.Min(window, 1 << 30);
+    }
 
     /// <summary>Samples of the current run appended so far.</summary>
     public long RunLength => _bufferStart + _filled;
@@ -76,9 +120,10 @@ public sealed class AnalyticSignalStream : IDisposable
         int offset = 0;
         while (offset < count)
         {
-            int take = Math.Min(count - offset, WindowLength - _filled);
+            if (_filled == _capacity) Grow(_filled + (count - offset));
+            int take = Math.Min(count - offset, _capacity - _filled);
             for (int ch = 0; ch < Channels; ch++)
-                channelMajor.Slice(ch * count + offset, take).CopyTo(_input.AsSpan(ch * WindowLength + _filled, take));
+                channelMajor.Slice(ch * count + offset, take).CopyTo(_input.AsSpan(ch * _capacity + _filled, take));
             _filled += take;
             offset += take;
             if (_filled == WindowLength) ProcessFullWindow();
@@ -88,31 +133,52 @@ public sealed class AnalyticSignalStream : IDisposable
     /// <summary>Ends the run: emits what remains (up to runLength − Trim) and starts a new, empty run.</summary>
     public void CompleteRun()
     {
-        long end = RunLength - Trim;
+        long runEnd = RunLength;
+        long end = runEnd - Trim;
         if (end > _nextOutput && _filled > 0)
         {
-            // A full window is processed as soon as it fills, so what is left is shorter: transform it at its own length.
-            var tail = _workers.Select(_ => new Worker(_fft.CreateReal(_filled), _fft.CreateComplex(_filled), new Complex[_filled])).ToArray();
-            try { Transform(tail, _filled); }
-            finally { foreach (var w in tail) w.Dispose(); }
-            Emit(_nextOutput, end);
+            // A full window is processed as soon as it fills, so what is left is shorter: transform it at its own
+            // length (the whole run, when it never filled a window).
+            var tail = new Worker[_parallelism];
+            try
+            {
+                for (int w = 0; w < tail.Length; w++) tail[w] = new Worker(_fft, _filled);
+                Transform(tail, _filled);
+            }
+            finally
+            {
+                foreach (var w in tail) w?.Dispose();
+            }
+            Emit(_nextOutput, end, runEnd);
         }
         _bufferStart = 0;
         _filled = 0;
         _nextOutput = Trim;
     }
 
+    // Buffers grow by doubling up to the window, so short runs never hold a whole window of memory.
+    private void Grow(long needed)
+    {
+        int capacity = (int)Math.Min(WindowLength, Math.Max(Math.Max(16384, 2L * _capacity), needed));
+        var input = new double[(long)Channels * capacity];
+        for (int ch = 0; ch < Channels; ch++) _input.AsSpan(ch * _capacity, _filled).CopyTo(input.AsSpan(ch * capacity));
+        _input = input;
+        _hilbert = new double[input.Length];
+        _capacity = capacity;
+    }
+
     private void ProcessFullWindow()
     {
+        for (int w = 0; w < _workers.Length; w++) _workers[w] ??= new Worker(_fft, WindowLength);
         Transform(_workers, WindowLength);
         long end = _bufferStart + WindowLength - LookAhead;
-        if (end > _nextOutput) Emit(_nextOutput, end);
+        if (end > _nextOutput) Emit(_nextOutput, end, RunEndUnknown);
         // Keep what the next window needs: Margin samples of look-back before `end` and the look-ahead after it.
         int drop = WindowLength - LookAhead - Margin;
         int keep = LookAhead + Margin;
         for (int ch = 0; ch < Channels; ch++)
         {
-            var row = _input.AsSpan(ch * WindowLength, WindowLength);
+            var row = _input.AsSpan(ch * _capacity, _capacity);
             row.Slice(drop, keep).CopyTo(row);
         }
         _bufferStart += drop;
@@ -126,43 +192,49 @@ public sealed class AnalyticSignalStream : IDisposable
         {
             var worker = workers[w];
             for (int ch = w; ch < Channels; ch += workers.Length)
-                AnalyticSignal.Compute(_input.AsSpan(ch * WindowLength, length), _output.AsSpan(ch * WindowLength, length),
-                    worker.Forward, worker.Inverse, worker.Spectrum);
+                worker.Hilbert(_input.AsSpan(ch * _capacity, length), _hilbert.AsSpan(ch * _capacity, length));
         }
 
         if (workers.Length == 1) Run(0);
         else Parallel.For(0, workers.Length, Run);
     }
 
-    private sealed record Worker(IRealFft Forward, IComplexFft Inverse, Complex[] Spectrum) : IDisposable
+    private void Emit(long from, long to, long runEnd)
     {
-        public void Dispose()
+        int size = (int)Math.Min(EmitBlock, to - from);
+        if (_emit.Length < Channels * size) _emit = new Complex[Channels * size];
+        for (long first = from; first < to; first += size)
         {
-            Forward.Dispose();
-            Inverse.Dispose();
-        }
-    }
+            int count = (int)Math.Min(size, to - first);
+            int start = (int)(first - _bufferStart);
+            void Pack(int ch)
+            {
+                var re = _input.AsSpan(ch * _capacity + start, count);
+                var im = _hilbert.AsSpan(ch * _capacity + start, count);
+                var z = _emit.AsSpan(ch * count, count);
+                for (int t = 0; t < count; t++) z[t] = new Complex(re[t], im[t]);
+            }
 
-    private void Emit(long from, long to)
-    {
-        int start = (int)(from - _bufferStart);
-        int count = (int)(to - from);
-        if (start != 0)
-        {
-            for (int ch = 0; ch < Channels; ch++)
-                _output.AsSpan(ch * WindowLength + start, count).CopyTo(_output.AsSpan(ch * count, count));
+            if (_parallelism == 1) for (int ch = 0; ch < Channels; ch++) Pack(ch);
+            else Parallel.For(0, Channels, new ParallelOptions { MaxDegreeOfParallelism = _parallelism }, Pack);
+            _handler(_emit.AsSpan(0, Channels * count), Channels, count, first, first + count >= to ? runEnd : RunEndUnknown);
         }
-        else if (count != WindowLength)
-        {
-            for (int ch = 1; ch < Channels; ch++)
-                _output.AsSpan(ch * WindowLength, count).CopyTo(_output.AsSpan(ch * count, count));
-        }
-        _handler(_output.AsSpan(0, Channels * count), Channels, count, from);
         _nextOutput = to;
     }
 
     public void Dispose()
     {
-        foreach (var w in _workers) w.Dispose();
+        foreach (var w in _workers) w?.Dispose();
+    }
+
+    /// <summary>A real transform of one length with its spectrum scratch.</summary>
+    private sealed class Worker(IFftProvider fft, int length) : IDisposable
+    {
+        private readonly IRealFft _fft = fft.CreateReal(length);
+        private readonly Complex[] _spectrum = new Complex[length / 2 + 1];
+
+        public void Hilbert(ReadOnlySpan<double> x, Span<double> output) => AnalyticSignal.Hilbert(x, output, _fft, _spectrum);
+
+        public void Dispose() => _fft.Dispose();
     }
 }

@@ -94,8 +94,9 @@ public sealed class PairwisePhaseAccumulator
             AppendSlice(channelMajor, count, offset, Math.Min(_capacity, count - offset));
     }
 
-    /// <summary>Same signature as <see cref="AnalyticBlockHandler"/>, so a stream can feed the accumulator directly.</summary>
-    public void OnAnalyticBlock(ReadOnlySpan<Complex> channelMajor, int channels, int count, long firstSample) =>
+    /// <summary>Same signature as <see cref="AnalyticBlockHandler"/>, so a stream whose trim is the band's own can feed the
+    /// accumulator directly.</summary>
+    public void OnAnalyticBlock(ReadOnlySpan<Complex> channelMajor, int channels, int count, long firstSample, long runEnd) =>
         Append(channelMajor, count);
 
     private unsafe void AppendSlice(ReadOnlySpan<Complex> block, int rowLength, int offset, int n)

@@ -61,7 +61,7 @@ internal static class PhaseTestData
         int channels = rows.Length;
         var chunks = new List<(Complex[] Data, int Count, long First)>();
         using var stream = new AnalyticSignalStream(channels, trim, FftwProvider.Shared,
-            (data, ch, count, first) => chunks.Add((data.ToArray(), count, first)), windowLength, margin);
+            (data, ch, count, first, _) => chunks.Add((data.ToArray(), count, first)), windowLength, margin);
         int n = rows[0].Length;
         for (int start = 0; start < n; start += block)
         {

@@ -38,7 +38,7 @@ public class AnalyticSignalBenchmarks
     {
         double sink = 0;
         using var stream = new AnalyticSignalStream(Channels, 825, FftwProvider.Shared,
-            (ReadOnlySpan<Complex> z, int channels, int count, long first) => sink += z[0].Real);
+            (ReadOnlySpan<Complex> z, int channels, int count, long first, long runEnd) => sink += z[0].Real);
         long total = (long)(Minutes * 60 * Rate);
         for (long done = 0; done < total; done += BlockSamples) stream.Append(_block, BlockSamples);
         stream.CompleteRun();

@@ -69,6 +69,7 @@ public static class ConfigLoader
         {
             if (!s.Bands.ContainsKey(band)) p.Add($"phase: band '{band}' is not defined in spectral.bands");
         }
+        if (!(ph.AnalyticMemoryMb >= 1)) p.Add("phase.analytic_memory_mb: must be ≥ 1");
         if (ph.Pac.Bins < 2) p.Add("phase.pac.bins: must be ≥ 2");
         if (string.IsNullOrWhiteSpace(ph.SpikeField.Channel)) p.Add("phase.spike_field.channel: 'own' or a region name");
 

@@ -29,6 +29,7 @@ internal sealed class PhaseStage : IBlockStage
     private readonly int _streamChannels;
     private double[] _filteredStore = [];
     private double[] _piece = [];
+    private Complex[] _validPairs = [];
     private long _runStart;
     private bool _runOpen;
     private PairwisePhaseAccumulator?[] _pairs = [];
@@ -53,10 +54,11 @@ internal sealed class PhaseStage : IBlockStage
         _streamChannels = _bands.Count * context.ChannelCount;
         if (_bands.Count > 0)
         {
-            // Each run's first and last filter length of samples is left out: there the filter saw the gap's edge.
-            int trim = _bands.Max(b => b.Taps.Length);
-            _stream = new AnalyticSignalStream(_streamChannels, trim, FftwProvider.Shared, OnAnalytic,
-                maxDegreeOfParallelism: context.Workers);
+            // Each band leaves out its own filter length at both ends of a run (there the filter saw the gap's edge):
+            // the stream emits from the shortest trim and holds back the longest, each consumer drops its own.
+            _stream = new AnalyticSignalStream(_streamChannels, _bands.Min(b => b.Trim), FftwProvider.Shared, OnAnalytic,
+                maxDegreeOfParallelism: context.Workers, longestTrim: _bands.Max(b => b.Trim),
+                memoryBytes: (long)(_settings.AnalyticMemoryMb * (1 << 20)));
         }
 
         _spikeSamples = units.Select(u => u.SpikeTimes.Select(t => SpikeFieldAccumulator.SampleOf(t, startTime, context.SampleRate)).ToArray()).ToArray();
@@ -183,11 +185,30 @@ internal sealed class PhaseStage : IBlockStage
         _runOpen = false;
     }
 
-    private void OnAnalytic(ReadOnlySpan<Complex> all, int streamChannels, int count, long firstSample)
+    // The block's samples in [trim, runEnd − trim): offset into the block and count.
+    private static (int Offset, int Count) Within(long firstSample, int count, long runEnd, int trim)
+    {
+        long from = Math.Max(firstSample, trim);
+        long to = Math.Min(firstSample + count, runEnd - trim);
+        return to > from ? ((int)(from - firstSample), (int)(to - from)) : (0, 0);
+    }
+
+    private void OnAnalytic(ReadOnlySpan<Complex> all, int streamChannels, int count, long firstSample, long runEnd)
     {
         int channels = _context.ChannelCount;
         int bandStride = channels * count;
-        for (int b = 0; b < _bands.Count; b++) _pairs[b]?.Append(all.Slice(b * bandStride, bandStride), count);
+        for (int b = 0; b < _bands.Count; b++)
+        {
+            if (_pairs[b] is not { } pairs) continue;
+            var (offset, valid) = Within(firstSample, count, runEnd, _bands[b].Trim);
+            if (valid == count) pairs.Append(all.Slice(b * bandStride, bandStride), count);
+            else if (valid > 0)
+            {
+                if (_validPairs.Length < channels * valid) _validPairs = new Complex[channels * valid];
+                for (int c = 0; c < channels; c++) all.Slice(b * bandStride + c * count + offset, valid).CopyTo(_validPairs.AsSpan(c * valid, valid));
+                pairs.Append(_validPairs.AsSpan(0, channels * valid), valid);
+            }
+        }
 
         long absolute = _runStart + firstSample;
         var spikeBands = _settings.SpikeField.Enabled ? _settings.SpikeField.Bands : [];
@@ -195,11 +216,13 @@ internal sealed class PhaseStage : IBlockStage
         {
             int b = _bands.FindIndex(x => x.Name == spikeBands[sb]);
             if (b < 0) continue;
+            var (offset, valid) = Within(firstSample, count, runEnd, _bands[b].Trim);
+            if (valid == 0) continue;
             for (int u = 0; u < _units.Count; u++)
             {
                 int c = _unitChannel[u];
                 if (c < 0) continue;
-                _spikes[u, sb].Append(all.Slice(b * bandStride + c * count, count), absolute, _spikeSamples[u]);
+                _spikes[u, sb].Append(all.Slice(b * bandStride + c * count + offset, valid), absolute + offset, _spikeSamples[u]);
             }
         }
 
@@ -208,6 +231,9 @@ internal sealed class PhaseStage : IBlockStage
             int phase = _bands.FindIndex(x => x.Name == _settings.Pac.PhaseBand);
             if (phase < 0) return;
             var amplitudeBands = _settings.Pac.AmplitudeBands.Select(name => _bands.FindIndex(x => x.Name == name)).ToArray();
+            // Phase and amplitude at the same samples: those outside both bands' edge zones.
+            var ranges = amplitudeBands.Select(a => a < 0 ? (0, 0)
+                : Within(firstSample, count, runEnd, Math.Max(_bands[phase].Trim, _bands[a].Trim))).ToArray();
             // Channels are independent accumulators: binning (an atan2 per sample) runs on the session's threads.
             unsafe
             {
@@ -226,10 +252,11 @@ internal sealed class PhaseStage : IBlockStage
                         if (amplitudeBands.Length > 0) _pac[c, 0].BinIndices(phases.AsSpan(0, count), bins);
                         for (int a = 0; a < amplitudeBands.Length; a++)
                         {
-                            if (amplitudeBands[a] < 0) continue;
-                            var w = new ReadOnlySpan<Complex>(analytic + amplitudeBands[a] * bandStride + c * count, count);
-                            for (int t = 0; t < count; t++) amplitudes[t] = Math.Sqrt(w[t].Real * w[t].Real + w[t].Imaginary * w[t].Imaginary);
-                            _pac[c, a].Append(bins.AsSpan(0, count), amplitudes.AsSpan(0, count));
+                            var (offset, valid) = ranges[a];
+                            if (valid == 0) continue;
+                            var w = new ReadOnlySpan<Complex>(analytic + amplitudeBands[a] * bandStride + c * count + offset, valid);
+                            for (int t = 0; t < valid; t++) amplitudes[t] = Math.Sqrt(w[t].Real * w[t].Real + w[t].Imaginary * w[t].Imaginary);
+                            _pac[c, a].Append(bins.AsSpan(offset, valid), amplitudes.AsSpan(0, valid));
                         }
                         ArrayPool<double>.Shared.Return(phases);
                         ArrayPool<int>.Shared.Return(bins);
@@ -329,5 +356,9 @@ internal sealed class PhaseStage : IBlockStage
             foreach (var f in band.Filters) f.Dispose();
     }
 
-    private sealed record BandFilter(string Name, double[] Taps, ZeroPhaseFir[] Filters);
+    private sealed record BandFilter(string Name, double[] Taps, ZeroPhaseFir[] Filters)
+    {
+        /// <summary>Samples left out at both ends of a run: the filter length, like the reference.</summary>
+        public int Trim => Taps.Length;
+    }
 }
