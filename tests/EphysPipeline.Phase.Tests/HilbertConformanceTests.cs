@@ -100,6 +100,23 @@ public class HilbertConformanceTests
     }
 
     [Fact]
+    public void LongerTrimsOfConsumersAreHeldBackUntilTheRunEnds()
+    {
+        var rows = PhaseTestData.Filtered("theta");
+        var blocks = new List<(long First, int Count, long RunEnd)>();
+        using var stream = new AnalyticSignalStream(1, 100, FftwProvider.Shared, (_, _, count, first, runEnd) => blocks.Add((first, count, runEnd)),
+            4096, 1024, longestTrim: 1500);
+        Assert.Equal(1500, stream.LookAhead);
+        for (int start = 0; start < 10000; start += 700) stream.Append(rows[0].AsSpan(start, Math.Min(700, 10000 - start)), Math.Min(700, 10000 - start));
+        stream.CompleteRun();
+        Assert.Equal(100, blocks[0].First);
+        Assert.Equal(10000 - 200, blocks.Sum(b => b.Count));
+        Assert.All(blocks.SkipLast(1), b => Assert.Equal(AnalyticSignalStream.RunEndUnknown, b.RunEnd));
+        Assert.All(blocks.SkipLast(1), b => Assert.True(b.First + b.Count <= 10000 - 1500));
+        Assert.Equal((10000L - 100, 10000L), (blocks[^1].First + blocks[^1].Count, blocks[^1].RunEnd));
+    }
+
+    [Fact]
     public void HilbertTransformOfWholeCyclesCosineIsTheSine()
     {
         foreach (int n in new[] { 64, 63 })
