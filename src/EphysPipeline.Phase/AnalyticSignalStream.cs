@@ -31,8 +31,8 @@ public sealed class AnalyticSignalStream : IDisposable
     /// <summary>Samples per channel handed to the handler at once.</summary>
     public const int EmitBlock = 8192;
 
-    /// <summary>Memory for the windows when neither a window length nor a budget is given: 512 MiB.</summary>
-    public const long DefaultMemoryBytes = 512L << 20;
+    /// <summary>Memory for the windows when neither a window length nor a budget is given: 128 MiB.</summary>
+    public const long DefaultMemoryBytes = 128L << 20;
 
     // Bytes per channel and window sample: the input and its Hilbert transform.
     private const int BytesPerSample = 2 * sizeof(double);
@@ -55,7 +55,7 @@ public sealed class AnalyticSignalStream : IDisposable
     /// <param name="handler">Receives the emitted blocks.</param>
     /// <param name="windowLength">Longest run transformed whole, and the window of longer runs; default from
     /// <paramref name="memoryBytes"/>.</param>
-    /// <param name="margin">Context on both sides of every output sample of a windowed run; default a quarter window.</param>
+    /// <param name="margin">Context on both sides of every output sample of a windowed run; default an eighth of the window.</param>
     /// <param name="maxDegreeOfParallelism">Threads for the transforms; does not change any result bit.</param>
     /// <param name="longestTrim">The longest trim of any consumer (at least <paramref name="trim"/>).</param>
     /// <param name="memoryBytes">Bound on the window buffers when <paramref name="windowLength"/> is not given.</param>
@@ -68,7 +68,7 @@ public sealed class AnalyticSignalStream : IDisposable
         int longest = longestTrim ?? trim;
         ArgumentOutOfRangeException.ThrowIfLessThan(longest, trim, nameof(longestTrim));
         int window = windowLength ?? DefaultWindowLength(channels, longest, memoryBytes ?? DefaultMemoryBytes);
-        int context = margin ?? window / 4;
+        int context = margin ?? window / 8;
         ArgumentOutOfRangeException.ThrowIfLessThan(context, 0, nameof(margin));
         // A sample is emitted once LookAhead samples follow it, so no consumer's end zone is emitted early.
         int lookAhead = Math.Max(context, longest);
@@ -104,8 +104,8 @@ public sealed class AnalyticSignalStream : IDisposable
     {
         long fits = memoryBytes / ((long)BytesPerSample * channels);
         long window = fits >= 16384 ? (long)BitOperations.RoundUpToPowerOf2((ulong)fits + 1) / 2 : 16384;
-        // Margin a quarter window, look-ahead max(margin, trim): the window must exceed both.
-        while (window / 4 + Math.Max(window / 4, trim) >= window) window *= 2;
+        // Margin an eighth of the window, look-ahead max(margin, trim): the window must exceed both.
+        while (window / 8 + Math.Max(window / 8, trim) >= window) window *= 2;
         return (int)Math.Min(window, 1 << 30);
     }
 

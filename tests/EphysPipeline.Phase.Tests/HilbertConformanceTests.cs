@@ -95,7 +95,7 @@ public class HilbertConformanceTests
         Assert.Equal(whole.Count, windowed.Count);
         Assert.Equal(3000, windowed.First);
         Assert.Throws<ArgumentOutOfRangeException>(() => PhaseTestData.Stream([rows[0]], 3000, 1000, 2048, 256));
-        using var automatic = new AnalyticSignalStream(1, 13000, FftwProvider.Shared, (_, _, _, _, _) => { }, memoryBytes: 1 << 18);
+        using var automatic = new AnalyticSignalStream(1, 15000, FftwProvider.Shared, (_, _, _, _, _) => { }, memoryBytes: 1 << 18);
         Assert.Equal(32768, automatic.WindowLength);
     }
 

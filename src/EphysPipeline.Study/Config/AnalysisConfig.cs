@@ -97,7 +97,7 @@ public sealed class PhaseSection
     public List<string> Bands { get; set; } = ["theta", "low_gamma"];
     public bool Coherence { get; set; } = true;
     /// <summary>Memory for the analytic signal's window (MiB): runs that fit are transformed whole, like scipy.</summary>
-    public double AnalyticMemoryMb { get; set; } = 512;
+    public double AnalyticMemoryMb { get; set; } = 128;
     public SpikeFieldSection SpikeField { get; set; } = new();
     public PacSection Pac { get; set; } = new();
 }

@@ -112,7 +112,7 @@ public class PhaseConformanceTests(ITestOutputHelper output)
     public void EveryPhaseMetricEqualsTheWholeEpochReferenceWithin1em6()
     {
         using var dir = Fixtures.TempDir();
-        var worst = Differences(Run(dir, 512), "epochs_reference");
+        var worst = Differences(Run(dir, 128), "epochs_reference");
         Report("whole-run transform vs MNE + scipy (filter over the recording, Hilbert over the epoch)", worst);
         foreach (var (measure, value) in worst) Assert.True(value <= 1e-6, $"{measure}: {value:E2}");
     }
@@ -123,7 +123,7 @@ public class PhaseConformanceTests(ITestOutputHelper output)
         // 1 MiB for 24 band channels: 16384-sample windows, so each 32 500-sample epoch is transformed in windows.
         using var dir = Fixtures.TempDir();
         var worst = Differences(Run(dir, 1), "epochs_reference");
-        Report("16384-sample windows, quarter-window margins", worst);
+        Report("16384-sample windows, eighth-window margins", worst);
         foreach (var (measure, value) in worst) Assert.True(value <= 1e-3, $"{measure}: {value:E2}");
     }
 }
