@@ -1,5 +1,4 @@
 using System.Numerics;
-using EphysPipeline.Native.Fftw;
 using EphysPipeline.Native.OpenBlas;
 using EphysPipeline.TestSupport;
 
@@ -13,7 +12,7 @@ public class HilbertConformanceTests
         int edge = Fixtures.Expect($"fir_hilbert.{band}.edge_samples").GetInt32();
         var rows = PhaseTestData.Filtered(band);
         var accumulator = new PairwisePhaseAccumulator(2, OpenBlasProvider.Shared);
-        using var stream = new AnalyticSignalStream(2, edge, FftwProvider.Shared, accumulator.OnAnalyticBlock, windowLength, margin);
+        using var stream = new AnalyticSignalStream(2, edge, TestBackends.Fft, accumulator.OnAnalyticBlock, windowLength, margin);
         int n = rows[0].Length;
         for (int start = 0; start < n; start += block)
         {
@@ -74,7 +73,7 @@ public class HilbertConformanceTests
     {
         var rows = PhaseTestData.Filtered("theta");
         var firsts = new List<(long First, int Count)>();
-        using var stream = new AnalyticSignalStream(1, 700, FftwProvider.Shared, (_, _, count, first) => firsts.Add((first, count)), 2048, 256);
+        using var stream = new AnalyticSignalStream(1, 700, TestBackends.Fft, (_, _, count, first) => firsts.Add((first, count)), 2048, 256);
         foreach (int length in new[] { 5000, 1400, 1401 })
         {
             stream.Append(rows[0].AsSpan(0, length), length);
@@ -95,7 +94,7 @@ public class HilbertConformanceTests
         Assert.Equal(whole.Count, windowed.Count);
         Assert.Equal(3000, windowed.First);
         Assert.Throws<ArgumentOutOfRangeException>(() => PhaseTestData.Stream([rows[0]], 3000, 1000, 2048, 256));
-        using var automatic = new AnalyticSignalStream(1, 9000, FftwProvider.Shared, (_, _, _, _) => { });
+        using var automatic = new AnalyticSignalStream(1, 9000, TestBackends.Fft, (_, _, _, _) => { });
         Assert.Equal(32768, automatic.WindowLength);
     }
 
@@ -106,8 +105,8 @@ public class HilbertConformanceTests
         {
             var x = Enumerable.Range(0, n).Select(t => Math.Cos(2 * Math.PI * 5 * t / n + 0.3)).ToArray();
             var z = new Complex[n];
-            using var forward = FftwProvider.Shared.CreateReal(n);
-            using var inverse = FftwProvider.Shared.CreateComplex(n);
+            using var forward = TestBackends.Fft.CreateReal(n);
+            using var inverse = TestBackends.Fft.CreateComplex(n);
             AnalyticSignal.Compute(x, z, forward, inverse, new Complex[n]);
             for (int t = 0; t < n; t++)
             {
