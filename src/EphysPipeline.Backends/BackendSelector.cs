@@ -28,23 +28,27 @@ public static class BackendSelector
         "OpenBLAS not found, using the managed BLAS: all-pairs phase-locking runs much slower; install OpenBLAS with: apt-get install libopenblas0";
 
     /// <summary>Picks the backends for <paramref name="configFft"/> / <paramref name="configBlas"/>, environment first.</summary>
-    public static BackendSelection Select(string configFft, string configBlas, Func<string, string?>? environment = null)
+    public static BackendSelection Select(string configFft, string configBlas, Func<string, string?>? environment = null) =>
+        Select(configFft, configBlas, environment ?? Environment.GetEnvironmentVariable, () => FftwProvider.Shared, () => OpenBlasProvider.Shared);
+
+    /// <summary>As above, with the native providers made by <paramref name="fftw"/> and <paramref name="openBlas"/> (tests stand a missing library in with one that throws).</summary>
+    public static BackendSelection Select(string configFft, string configBlas, Func<string, string?> environment,
+        Func<IFftProvider> fftw, Func<IBlasProvider> openBlas)
     {
-        environment ??= Environment.GetEnvironmentVariable;
         var warnings = new List<string>();
         string fftRequest = Request(FftVariable, "execution.fft", configFft, ["auto", "fftw", "managed"], environment);
         string blasRequest = Request(BlasVariable, "execution.blas", configBlas, ["auto", "openblas", "managed"], environment);
         IFftProvider fft = fftRequest switch
         {
-            "managed" => (IFftProvider)FftSharpProvider.Shared,
-            "fftw" => Required(() => FftwProvider.Shared, "fftw"),
-            _ => TryNative<IFftProvider>(() => FftwProvider.Shared) ?? Fallback<IFftProvider>(FftSharpProvider.Shared, FftFallbackWarning, warnings),
+            "managed" => FftSharpProvider.Shared,
+            "fftw" => Required(fftw, "execution.fft", FftVariable),
+            _ => TryNative(fftw) ?? Fallback(FftSharpProvider.Shared, FftFallbackWarning, warnings),
         };
         IBlasProvider blas = blasRequest switch
         {
-            "managed" => (IBlasProvider)ManagedBlasProvider.Instance,
-            "openblas" => Required(() => OpenBlasProvider.Shared, "openblas"),
-            _ => TryNative<IBlasProvider>(() => OpenBlasProvider.Shared) ?? Fallback<IBlasProvider>(ManagedBlasProvider.Instance, BlasFallbackWarning, warnings),
+            "managed" => ManagedBlasProvider.Instance,
+            "openblas" => Required(openBlas, "execution.blas", BlasVariable),
+            _ => TryNative(openBlas) ?? Fallback(ManagedBlasProvider.Instance, BlasFallbackWarning, warnings),
         };
         return new BackendSelection(new ComputeBackends(fft, blas), warnings, fftRequest, blasRequest);
     }
@@ -59,7 +63,7 @@ public static class BackendSelector
         return value;
     }
 
-    private static T Required<T>(Func<T> create, string name)
+    private static T Required<T>(Func<T> create, string key, string variable)
     {
         try
         {
@@ -67,8 +71,7 @@ public static class BackendSelector
         }
         catch (NativeLibraryMissingException e)
         {
-            throw new NativeLibraryMissingException(e.Library, e.AptPackage,
-                $"{e.Tried}; {name} was asked for by execution.{(name == "fftw" ? "fft" : "blas")} or {(name == "fftw" ? FftVariable : BlasVariable)}");
+            throw new NativeLibraryMissingException(e.Library, e.AptPackage, $"{e.Tried}; asked for by {key} or {variable}");
         }
     }
 
