@@ -39,4 +39,5 @@ public sealed class NativeLibraryMissingException(string library, string aptPack
 {
     public string Library { get; } = library;
     public string AptPackage { get; } = aptPackage;
+    public string Tried { get; } = tried;
 }

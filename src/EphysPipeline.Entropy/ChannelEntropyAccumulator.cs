@@ -21,7 +21,7 @@ public sealed class ChannelEntropyAccumulator : IDisposable
     /// <param name="options">Metrics, windows and parameters; checked against the sample rate.</param>
     /// <param name="sampleRate">Samples per second of the data that will be appended.</param>
     /// <param name="fft">FFT for the spectral-entropy Welch PSD (the spectral engine's default when null).</param>
-    public ChannelEntropyAccumulator(EntropyOptions options, double sampleRate, IFftProvider? fft = null)
+    public ChannelEntropyAccumulator(EntropyOptions options, double sampleRate, IFftProvider fft)
     {
         options.Validate(sampleRate);
         _options = options;

@@ -17,7 +17,7 @@ public sealed class EntropyEpochAccumulator : IDisposable
     /// <param name="sampleRate">Samples per second.</param>
     /// <param name="maxDegreeOfParallelism">Threads over channels; 1 when the caller already parallelises.</param>
     /// <param name="fft">FFT for the spectral-entropy Welch PSD (the spectral engine's default when null).</param>
-    public EntropyEpochAccumulator(int channels, EntropyOptions options, double sampleRate, int maxDegreeOfParallelism = 1, IFftProvider? fft = null)
+    public EntropyEpochAccumulator(int channels, EntropyOptions options, double sampleRate, IFftProvider fft, int maxDegreeOfParallelism = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDegreeOfParallelism, 1);

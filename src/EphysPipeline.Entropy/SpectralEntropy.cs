@@ -35,7 +35,7 @@ public static class SpectralEntropy
     /// Spectral entropy of a signal from the spectral engine's Welch PSD (periodic Hann, 50 % overlap, constant
     /// detrend, mean): antropy.spectral_entropy(x, fs, method='welch', nperseg, normalize=True).
     /// </summary>
-    public static EntropyValue Welch(ReadOnlySpan<double> x, double sampleRate, int segmentLength, IFftProvider? fft = null)
+    public static EntropyValue Welch(ReadOnlySpan<double> x, double sampleRate, int segmentLength, IFftProvider fft)
     {
         if (segmentLength < 2 || x.Length < segmentLength) return EntropyValue.Invalid(EntropyIssue.TooShort);
         var issue = WindowCheck.Inspect(x);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using EphysPipeline.Core.Blas;
 
 namespace EphysPipeline.Native.OpenBlas;
 

@@ -1,5 +1,5 @@
 using System.Numerics;
-using EphysPipeline.Native.OpenBlas;
+using EphysPipeline.Core.Blas;
 
 namespace EphysPipeline.Phase;
 

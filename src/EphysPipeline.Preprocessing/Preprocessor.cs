@@ -44,7 +44,7 @@ public static class Preprocessor
     /// Builds the chain over <paramref name="raw"/> and runs the detectors. Takes ownership of
     /// <paramref name="raw"/>: it is disposed with the result, or at once if preparation fails.
     /// </summary>
-    public static PreparedRecording Prepare(IRecording raw, PreprocessingOptions options, IFftProvider? fft = null)
+    public static PreparedRecording Prepare(IRecording raw, PreprocessingOptions options, IFftProvider fft)
     {
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(options);

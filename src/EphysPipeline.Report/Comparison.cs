@@ -1,3 +1,4 @@
+using System.Globalization;
 using EphysPipeline.Report.Changes;
 using EphysPipeline.Report.Inputs;
 using EphysPipeline.Report.Statistics;
@@ -156,31 +157,50 @@ public static class Comparison
         return rows;
     }
 
-    public static string ComparisonCsv(IReadOnlyList<GroupStatistic> groups)
+    private static readonly string[] ComparisonHeader =
+        ["drug", "epoch", "table", "metric", "band", "region", "change_unit", "n_subjects", "n_excluded",
+         "mean_change", "sem", "ci95_low", "ci95_high", "hedges_g", "t", "t_p", "t_q", "wilcoxon_w", "wilcoxon_p", "wilcoxon_q",
+         "wilcoxon_method", "control_n", "control_mean_change", "difference_vs_control", "hedges_g_vs_control", "welch_t",
+         "welch_p", "welch_q", "mannwhitney_u", "mannwhitney_p", "mannwhitney_q", "mannwhitney_method", "status"];
+
+    private static readonly string[] ClustersHeader =
+        ["drug", "control", "epoch", "region", "n_drug", "n_control", "threshold_f", "cluster",
+         "f_low_hz", "f_high_hz", "n_bins", "cluster_f_sum", "p", "mean_difference_db", "permutations", "status"];
+
+    public static string ComparisonCsv(IReadOnlyList<GroupStatistic> groups) => Csv(ComparisonHeader, row =>
     {
-        var w = new CsvWriter("drug", "epoch", "table", "metric", "band", "region", "change_unit", "n_subjects", "n_excluded",
-            "mean_change", "sem", "ci95_low", "ci95_high", "hedges_g", "t", "t_p", "t_q", "wilcoxon_w", "wilcoxon_p", "wilcoxon_q",
-            "wilcoxon_method", "control_n", "control_mean_change", "difference_vs_control", "hedges_g_vs_control", "welch_t",
-            "welch_p", "welch_q", "mannwhitney_u", "mannwhitney_p", "mannwhitney_q", "mannwhitney_method", "status");
         foreach (var g in groups)
         {
             var o = g.Key.Outcome;
-            w.Row(g.Key.Drug, g.Key.Epoch, o.Table, o.Metric, o.Band, o.Region, o.Unit, g.Subjects.Count, g.Excluded,
-                g.Mean, g.Sem, g.CiLow, g.CiHigh, g.HedgesG, g.T.Statistic, g.T.P, g.TQ, g.Wilcoxon.Statistic, g.Wilcoxon.P,
-                g.WilcoxonQ, g.Wilcoxon.Method, g.ControlN, g.ControlMean, g.Mean - g.ControlMean, g.HedgesGVsControl,
-                g.Welch.Statistic, g.Welch.P, g.WelchQ, g.MannWhitney.Statistic, g.MannWhitney.P, g.MannWhitneyQ,
-                g.MannWhitney.Method, g.Status);
+            row.Text(g.Key.Drug); row.Text(g.Key.Epoch); row.Text(o.Table); row.Text(o.Metric); row.Text(o.Band); row.Text(o.Region);
+            row.Text(o.Unit); row.Number(g.Subjects.Count); row.Number(g.Excluded); row.Number(g.Mean); row.Number(g.Sem);
+            row.Number(g.CiLow); row.Number(g.CiHigh); row.Number(g.HedgesG); row.Number(g.T.Statistic); row.Number(g.T.P);
+            row.Number(g.TQ); row.Number(g.Wilcoxon.Statistic); row.Number(g.Wilcoxon.P); row.Number(g.WilcoxonQ);
+            row.Text(g.Wilcoxon.Method); row.Number(g.ControlN); row.Number(g.ControlMean); row.Number(g.Mean - g.ControlMean);
+            row.Number(g.HedgesGVsControl); row.Number(g.Welch.Statistic); row.Number(g.Welch.P); row.Number(g.WelchQ);
+            row.Number(g.MannWhitney.Statistic); row.Number(g.MannWhitney.P); row.Number(g.MannWhitneyQ);
+            row.Text(g.MannWhitney.Method); row.Text(g.Status);
+            row.End();
         }
-        return w.ToString();
-    }
+    });
 
-    public static string ClustersCsv(IReadOnlyList<ClusterRow> rows)
+    public static string ClustersCsv(IReadOnlyList<ClusterRow> rows) => Csv(ClustersHeader, row =>
     {
-        var w = new CsvWriter("drug", "control", "epoch", "region", "n_drug", "n_control", "threshold_f", "cluster",
-            "f_low_hz", "f_high_hz", "n_bins", "cluster_f_sum", "p", "mean_difference_db", "permutations", "status");
         foreach (var r in rows)
-            w.Row(r.Drug, r.Control, r.Epoch, r.Region, r.NDrug, r.NControl, r.ThresholdF, r.Cluster, r.FLowHz, r.FHighHz,
-                r.NBins, r.Statistic, r.P, r.MeanDifferenceDb, r.Permutations, r.Status);
-        return w.ToString();
+        {
+            row.Text(r.Drug); row.Text(r.Control); row.Text(r.Epoch); row.Text(r.Region); row.Number(r.NDrug); row.Number(r.NControl);
+            row.Number(r.ThresholdF); row.Number(r.Cluster); row.Number(r.FLowHz); row.Number(r.FHighHz); row.Number(r.NBins);
+            row.Number(r.Statistic); row.Number(r.P); row.Number(r.MeanDifferenceDb); row.Number(r.Permutations); row.Text(r.Status);
+            row.End();
+        }
+    });
+
+    /// <summary>A table in the study's CSV dialect, through the one row writer the study tables use.</summary>
+    private static string Csv(string[] header, Action<CsvRowWriter> rows)
+    {
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        writer.Write(Tables.HeaderLine(header));
+        using (var row = new CsvRowWriter(writer)) rows(row);
+        return writer.ToString();
     }
 }

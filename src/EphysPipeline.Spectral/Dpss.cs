@@ -1,6 +1,5 @@
 using System.Numerics;
 using EphysPipeline.Core.Fft;
-using EphysPipeline.Native.Fftw;
 using EphysPipeline.Spectral.Kernels;
 
 namespace EphysPipeline.Spectral;
@@ -19,7 +18,7 @@ public sealed record DpssTapers(double[][] Tapers, double[] Ratios)
 /// </summary>
 public static class Dpss
 {
-    public static DpssTapers Compute(int length, double halfBandwidth, int count, bool periodic, IFftProvider? fft = null)
+    public static DpssTapers Compute(int length, double halfBandwidth, int count, bool periodic, IFftProvider fft)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
@@ -74,7 +73,7 @@ public static class Dpss
             full[k] = v;
         }
 
-        var ratios = ConcentrationRatios(full, w, fft ?? FftwProvider.Shared);
+        var ratios = ConcentrationRatios(full, w, fft);
         var tapers = periodic ? full.Select(v => v[..length]).ToArray() : full;
         return new DpssTapers(tapers, ratios);
     }

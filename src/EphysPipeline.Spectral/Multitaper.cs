@@ -1,6 +1,5 @@
 using System.Numerics;
 using EphysPipeline.Core.Fft;
-using EphysPipeline.Native.Fftw;
 using EphysPipeline.Spectral.Kernels;
 
 namespace EphysPipeline.Spectral;
@@ -34,7 +33,7 @@ public sealed class MultitaperEstimator : IDisposable
     private readonly double[] _tapered;
     private readonly Complex[][] _spectra = [];
 
-    public MultitaperEstimator(int length, double sampleRate, MultitaperOptions? options = null, IFftProvider? fft = null)
+    public MultitaperEstimator(int length, double sampleRate, IFftProvider fft, MultitaperOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         if (!(sampleRate > 0)) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "sample rate must be positive");
@@ -54,13 +53,12 @@ public sealed class MultitaperEstimator : IDisposable
             _setupProblem = $"{kmax} tapers × {length} samples exceed the taper memory limit; use shorter windows or a smaller bandwidth";
         if (_setupProblem is not null) return;
 
-        var p = fft ?? FftwProvider.Shared;
-        var dpss = Dpss.Compute(length, HalfBandwidth, kmax, periodic: true, p);
+                var dpss = Dpss.Compute(length, HalfBandwidth, kmax, periodic: true, fft);
         var keep = Enumerable.Range(0, dpss.Count).Where(k => !Options.LowBias || dpss.Ratios[k] > 0.9).ToArray();
         if (keep.Length == 0) keep = [Array.IndexOf(dpss.Ratios, dpss.Ratios.Max())];
         _tapers = keep.Select(k => dpss.Tapers[k]).ToArray();
         _eigenvalues = keep.Select(k => dpss.Ratios[k]).ToArray();
-        _fft = p.CreateReal(length);
+        _fft = fft.CreateReal(length);
         _spectra = _tapers.Select(_ => new Complex[length / 2 + 1]).ToArray();
         // MNE falls back to fixed weights below three tapers.
         Adaptive = Options.Adaptive && _tapers.Length >= 3;
@@ -184,9 +182,9 @@ public sealed class MultitaperEstimator : IDisposable
 /// <summary>One-shot multitaper PSD of a whole signal.</summary>
 public static class Multitaper
 {
-    public static MultitaperSpectrum Compute(ReadOnlySpan<double> signal, double sampleRate, MultitaperOptions? options = null, IFftProvider? fft = null)
+    public static MultitaperSpectrum Compute(ReadOnlySpan<double> signal, double sampleRate, IFftProvider fft, MultitaperOptions? options = null)
     {
-        using var estimator = new MultitaperEstimator(signal.Length, sampleRate, options, fft);
+        using var estimator = new MultitaperEstimator(signal.Length, sampleRate, fft, options);
         return estimator.Compute(signal);
     }
 }

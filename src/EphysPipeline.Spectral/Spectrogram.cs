@@ -42,7 +42,7 @@ public sealed class SpectrogramAccumulator : IDisposable
     private long _pendingSkip;
     private long _position;
 
-    public SpectrogramAccumulator(SpectrogramOptions options, IFftProvider? fft = null)
+    public SpectrogramAccumulator(SpectrogramOptions options, IFftProvider fft)
     {
         Options = options;
         _welch = new WelchAccumulator(options.Welch, fft);

@@ -16,7 +16,7 @@ public sealed class WelchAccumulator : IDisposable
     private readonly WelchSegmenter _segmenter;
     private readonly Sink _sink;
 
-    public WelchAccumulator(WelchOptions options, IFftProvider? fft = null)
+    public WelchAccumulator(WelchOptions options, IFftProvider fft)
     {
         Options = options;
         _segmenter = new WelchSegmenter(options.SegmentLength, options.Overlap, fft);

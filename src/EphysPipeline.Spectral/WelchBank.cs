@@ -10,7 +10,7 @@ public sealed class WelchBank : IDisposable
 {
     private readonly WelchAccumulator[] _channels;
 
-    public WelchBank(int channels, WelchOptions options, IFftProvider? fft = null)
+    public WelchBank(int channels, WelchOptions options, IFftProvider fft)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
         _channels = new WelchAccumulator[channels];

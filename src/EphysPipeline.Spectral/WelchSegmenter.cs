@@ -1,6 +1,5 @@
 using System.Numerics;
 using EphysPipeline.Core.Fft;
-using EphysPipeline.Native.Fftw;
 using EphysPipeline.Spectral.Kernels;
 
 namespace EphysPipeline.Spectral;
@@ -30,14 +29,14 @@ public sealed class WelchSegmenter : IDisposable
     private int _filled;
     private long _position;
 
-    public WelchSegmenter(int segmentLength, int overlap, IFftProvider? fft = null)
+    public WelchSegmenter(int segmentLength, int overlap, IFftProvider fft)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(segmentLength, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(overlap);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(overlap, segmentLength);
         SegmentLength = segmentLength;
         Step = segmentLength - overlap;
-        _fft = (fft ?? FftwProvider.Shared).CreateReal(segmentLength);
+        _fft = fft.CreateReal(segmentLength);
         _window = PeriodicHann.Create(segmentLength);
         _buffer = new double[segmentLength];
         _tapered = new double[segmentLength];

@@ -1,3 +1,4 @@
+using EphysPipeline.TestSupport;
 using EphysPipeline.Core;
 
 namespace EphysPipeline.Entropy.Tests;
@@ -20,9 +21,9 @@ public class AccumulatorTests
     public void ChunkedEqualsWholeAndEqualsPerWindowKernels()
     {
         var x = Signals.Channel0("pair");
-        using var whole = new ChannelEntropyAccumulator(Options, 1000);
+        using var whole = new ChannelEntropyAccumulator(Options, 1000, TestBackends.Fft);
         whole.Append(x);
-        using var chunked = new ChannelEntropyAccumulator(Options, 1000);
+        using var chunked = new ChannelEntropyAccumulator(Options, 1000, TestBackends.Fft);
         var rng = new Random(1);
         for (int at = 0; at < x.Length;)
         {
@@ -54,7 +55,7 @@ public class AccumulatorTests
     public void WindowsNeverStraddleAGap()
     {
         var x = Signals.Channel0("white");
-        using var acc = new ChannelEntropyAccumulator(Options with { Metrics = EntropyMetrics.Sample }, 1000);
+        using var acc = new ChannelEntropyAccumulator(Options with { Metrics = EntropyMetrics.Sample }, 1000, TestBackends.Fft);
         acc.Append(x.AsSpan(0, 1500));   // one window, 500 samples left over
         acc.StartNewRun();
         acc.Append(x.AsSpan(5000, 2000)); // two windows
@@ -71,7 +72,7 @@ public class AccumulatorTests
         var x = Signals.Channel0("sines").AsSpan(0, 4000).ToArray();
         x[1500] = double.NaN;                        // second 1 s window
         Array.Fill(x, 0.25, 2000, 1000);             // third window constant
-        using var acc = new ChannelEntropyAccumulator(Options with { Metrics = EntropyMetrics.Sample | EntropyMetrics.LempelZiv }, 1000);
+        using var acc = new ChannelEntropyAccumulator(Options with { Metrics = EntropyMetrics.Sample | EntropyMetrics.LempelZiv }, 1000, TestBackends.Fft);
         acc.Append(x);
         var s = acc.Summary();
         Assert.Equal(2, s.Sample!.ValidWindows);
@@ -87,7 +88,7 @@ public class AccumulatorTests
     [Fact]
     public void ShortEpochGivesNaNWithReasonAndResetClears()
     {
-        using var acc = new ChannelEntropyAccumulator(Options, 1000);
+        using var acc = new ChannelEntropyAccumulator(Options, 1000, TestBackends.Fft);
         acc.Append(Signals.Channel0("white").AsSpan(0, 900));
         var s = acc.Summary();
         Assert.True(double.IsNaN(s.Sample!.Mean));
@@ -102,7 +103,7 @@ public class AccumulatorTests
     [Fact]
     public void NoMetricsRequestedGivesNullSummaries()
     {
-        using var acc = new ChannelEntropyAccumulator(new EntropyOptions { Metrics = EntropyMetrics.None }, 1000);
+        using var acc = new ChannelEntropyAccumulator(new EntropyOptions { Metrics = EntropyMetrics.None }, 1000, TestBackends.Fft);
         acc.Append(Signals.Channel0("white"));
         Assert.Equal(20_000, acc.Samples);
         Assert.Equal(new EntropyChannelSummary(null, null, null, null, null, null, null), acc.Summary());
@@ -111,9 +112,9 @@ public class AccumulatorTests
     [Fact]
     public void BadSettingsAreInputErrorsNamingTheSetting()
     {
-        var e = Assert.Throws<EphysInputException>(() => new ChannelEntropyAccumulator(Options with { PermutationOrder = 9 }, 1000));
+        var e = Assert.Throws<EphysInputException>(() => new ChannelEntropyAccumulator(Options with { PermutationOrder = 9 }, 1000, TestBackends.Fft));
         Assert.Equal("entropy.permutation_order", e.Dataset);
-        Assert.Throws<EphysInputException>(() => new ChannelEntropyAccumulator(Options with { SampleEntropyWindowSeconds = 0.002 }, 1000));
+        Assert.Throws<EphysInputException>(() => new ChannelEntropyAccumulator(Options with { SampleEntropyWindowSeconds = 0.002 }, 1000, TestBackends.Fft));
     }
 
     [Fact]
@@ -141,8 +142,8 @@ public class EpochAccumulatorTests
         var a = Signals.Channel0("pair");
         var b = Signals.Channel0("sines");
         var options = new EntropyOptions { SpectralSegmentSeconds = 1, PermutationWindowSeconds = 4, LempelZivWindowSeconds = 4, SpectralWindowSeconds = 4 };
-        using var serial = new EntropyEpochAccumulator(2, options, 1000);
-        using var parallel = new EntropyEpochAccumulator(2, options, 1000, maxDegreeOfParallelism: 2);
+        using var serial = new EntropyEpochAccumulator(2, options, 1000, TestBackends.Fft);
+        using var parallel = new EntropyEpochAccumulator(2, options, 1000, TestBackends.Fft, maxDegreeOfParallelism: 2);
         for (int at = 0; at < a.Length; at += 3000)
         {
             int n = Math.Min(3000, a.Length - at);

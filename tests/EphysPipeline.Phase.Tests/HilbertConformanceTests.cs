@@ -1,5 +1,4 @@
 using System.Numerics;
-using EphysPipeline.Native.Fftw;
 using EphysPipeline.Native.OpenBlas;
 using EphysPipeline.TestSupport;
 
@@ -13,7 +12,7 @@ public class HilbertConformanceTests
         int edge = Fixtures.Expect($"fir_hilbert.{band}.edge_samples").GetInt32();
         var rows = PhaseTestData.Filtered(band);
         var accumulator = new PairwisePhaseAccumulator(2, OpenBlasProvider.Shared);
-        using var stream = new AnalyticSignalStream(2, edge, FftwProvider.Shared, accumulator.OnAnalyticBlock, windowLength, margin);
+        using var stream = new AnalyticSignalStream(2, edge, TestBackends.Fft, accumulator.OnAnalyticBlock, windowLength, margin);
         int n = rows[0].Length;
         for (int start = 0; start < n; start += block)
         {
@@ -74,7 +73,7 @@ public class HilbertConformanceTests
     {
         var rows = PhaseTestData.Filtered("theta");
         var firsts = new List<(long First, int Count)>();
-        using var stream = new AnalyticSignalStream(1, 700, FftwProvider.Shared, (_, _, count, first, _) => firsts.Add((first, count)), 2048, 256);
+        using var stream = new AnalyticSignalStream(1, 700, TestBackends.Fft, (_, _, count, first, _) => firsts.Add((first, count)), 2048, 256);
         foreach (int length in new[] { 5000, 1400, 1401 })
         {
             stream.Append(rows[0].AsSpan(0, length), length);
@@ -95,7 +94,7 @@ public class HilbertConformanceTests
         Assert.Equal(whole.Count, windowed.Count);
         Assert.Equal(3000, windowed.First);
         Assert.Throws<ArgumentOutOfRangeException>(() => PhaseTestData.Stream([rows[0]], 3000, 1000, 2048, 256));
-        using var automatic = new AnalyticSignalStream(1, 15000, FftwProvider.Shared, (_, _, _, _, _) => { }, memoryBytes: 1 << 18);
+        using var automatic = new AnalyticSignalStream(1, 15000, TestBackends.Fft, (_, _, _, _, _) => { }, memoryBytes: 1 << 18);
         Assert.Equal(32768, automatic.WindowLength);
     }
 
@@ -104,7 +103,7 @@ public class HilbertConformanceTests
     {
         var rows = PhaseTestData.Filtered("theta");
         var blocks = new List<(long First, int Count, long RunEnd)>();
-        using var stream = new AnalyticSignalStream(1, 100, FftwProvider.Shared, (_, _, count, first, runEnd) => blocks.Add((first, count, runEnd)),
+        using var stream = new AnalyticSignalStream(1, 100, TestBackends.Fft, (_, _, count, first, runEnd) => blocks.Add((first, count, runEnd)),
             4096, 1024, longestTrim: 1500);
         Assert.Equal(1500, stream.LookAhead);
         for (int start = 0; start < 10000; start += 700) stream.Append(rows[0].AsSpan(start, Math.Min(700, 10000 - start)), Math.Min(700, 10000 - start));
@@ -123,7 +122,7 @@ public class HilbertConformanceTests
         {
             var x = Enumerable.Range(0, n).Select(t => Math.Cos(2 * Math.PI * 5 * t / n + 0.3)).ToArray();
             var y = new double[n];
-            using var fft = FftwProvider.Shared.CreateReal(n);
+            using var fft = TestBackends.Fft.CreateReal(n);
             AnalyticSignal.Hilbert(x, y, fft, new Complex[n / 2 + 1]);
             for (int t = 0; t < n; t++)
                 Assert.True(Math.Abs(y[t] - Math.Sin(2 * Math.PI * 5 * t / n + 0.3)) < 1e-12, $"n={n} t={t}: {y[t]}");

@@ -1,4 +1,5 @@
 using System.Numerics;
+using EphysPipeline.Core.Blas;
 using EphysPipeline.Native.OpenBlas;
 
 namespace EphysPipeline.Phase.Tests;

@@ -1,5 +1,4 @@
 using System.Numerics;
-using EphysPipeline.Native.Fftw;
 using EphysPipeline.TestSupport;
 
 namespace EphysPipeline.Phase.Tests;
@@ -60,7 +59,7 @@ internal static class PhaseTestData
     {
         int channels = rows.Length;
         var chunks = new List<(Complex[] Data, int Count, long First)>();
-        using var stream = new AnalyticSignalStream(channels, trim, FftwProvider.Shared,
+        using var stream = new AnalyticSignalStream(channels, trim, TestBackends.Fft,
             (data, ch, count, first, _) => chunks.Add((data.ToArray(), count, first)), windowLength, margin);
         int n = rows[0].Length;
         for (int start = 0; start < n; start += block)

@@ -1,4 +1,3 @@
-using EphysPipeline.Native.Fftw;
 using EphysPipeline.Native.OpenBlas;
 using EphysPipeline.Preprocessing.Filters;
 using EphysPipeline.TestSupport;
@@ -20,10 +19,10 @@ public class PreprocessingEndToEndTests
         Assert.True(expectedTaps.Zip(band.Taps!, (e, a) => Math.Abs(e - a)).Max() < 1e-12);
 
         var rows = Fixtures.Signal("pair");
-        using var filter = new ZeroPhaseFir(band.Taps);
+        using var filter = new ZeroPhaseFir(band.Taps, TestBackends.Fft);
         var filtered = rows.Select(r => { var y = new double[r.Length]; filter.Apply(r, y); return y; }).ToArray();
         var accumulator = new PairwisePhaseAccumulator(2, OpenBlasProvider.Shared);
-        using var stream = new AnalyticSignalStream(2, band.EdgeSamples, FftwProvider.Shared, accumulator.OnAnalyticBlock);
+        using var stream = new AnalyticSignalStream(2, band.EdgeSamples, TestBackends.Fft, accumulator.OnAnalyticBlock);
         stream.Append(PhaseTestData.ChannelMajor(filtered), rows[0].Length);
         stream.CompleteRun();
         var result = accumulator.Result();

@@ -1,4 +1,3 @@
-using EphysPipeline.Native.Fftw;
 using EphysPipeline.Spectral;
 using EphysPipeline.TestSupport;
 
@@ -10,7 +9,7 @@ public class SegmentConnectivityTests
     private static SegmentConnectivityResult Measure(double lo, double hi, int block, bool[]? bad = null, double[][]? signal = null)
     {
         var rows = signal ?? Fixtures.Signal("pair");
-        using var accumulator = new SegmentConnectivityAccumulator(rows.Length, 1000, 1000, 500, lo, hi, FftwProvider.Shared, bad);
+        using var accumulator = new SegmentConnectivityAccumulator(rows.Length, 1000, 1000, 500, lo, hi, TestBackends.Fft, bad);
         int n = rows[0].Length;
         for (int start = 0; start < n; start += block)
         {
@@ -78,7 +77,7 @@ public class SegmentConnectivityTests
     public void SegmentsNeverSpanAGap()
     {
         var rows = Fixtures.Signal("pair");
-        using var accumulator = new SegmentConnectivityAccumulator(2, 1000, 1000, 500, 1, 100, FftwProvider.Shared);
+        using var accumulator = new SegmentConnectivityAccumulator(2, 1000, 1000, 500, 1, 100, TestBackends.Fft);
         // 1700 samples, gap, 1700 samples: two segments (0–1000, 500–1500) per run, none across the gap.
         for (int run = 0; run < 2; run++)
         {
@@ -129,7 +128,7 @@ public class SegmentConnectivityTests
 
     private static SegmentConnectivityResult Threaded(double[][] rows, bool[] bad, int threads, int block)
     {
-        using var accumulator = new SegmentConnectivityAccumulator(rows.Length, 1000, 1000, 500, 1, 100, FftwProvider.Shared, bad, threads);
+        using var accumulator = new SegmentConnectivityAccumulator(rows.Length, 1000, 1000, 500, 1, 100, TestBackends.Fft, bad, threads);
         int n = rows[0].Length;
         for (int start = 0; start < n; start += block)
         {
@@ -187,7 +186,7 @@ public class SegmentConnectivityTests
     private static double[][] ScalarReference(double[][] rows, bool[] bad)
     {
         int channels = rows.Length, bins = 100, pairs = channels * (channels - 1) / 2;
-        using var transform = new WelchSegmenter(1000, 500, FftwProvider.Shared);
+        using var transform = new WelchSegmenter(1000, 500, TestBackends.Fft);
         var spectrum = new System.Numerics.Complex[501];
         var x = new (double Re, double Im, double UnitRe, double UnitIm)[channels, bins];
         var power = new double[channels, bins];

@@ -1,3 +1,4 @@
+using EphysPipeline.TestSupport;
 using EphysPipeline.Core;
 using EphysPipeline.Preprocessing.Quality;
 using EphysPipeline.Preprocessing.Recordings;
@@ -17,7 +18,7 @@ public class PreprocessorTests
         for (int t = 40_000; t < 40_020; t++) rows[0][t] += 5e-3;
         var raw = new ArrayRecording(rows, fs);
         var options = PreprocessingOptions.Default with { DecimationFactor = 4, NotchBaseHz = 50, Reference = ReferenceMode.CommonAverage };
-        using var prepared = Preprocessor.Prepare(raw, options);
+        using var prepared = Preprocessor.Prepare(raw, options, TestBackends.Fft);
 
         Assert.Equal([(3, BadChannelReason.Flat)], prepared.BadChannels.Bad.Select(b => (b.Position, b.Reason)));
         Assert.Equal([100L, 101, 102, 104], prepared.Recording.Channels.Select(c => c.ElectrodeId));
@@ -45,8 +46,8 @@ public class PreprocessorTests
         var pair = TestData.Signal("pair");
         var rows = new[] { pair[0], pair[1], pair[0].Zip(pair[1], (a, b) => a - 0.5 * b).ToArray() };
         var options = new PreprocessingOptions(DecimationFactor: 3, NotchBaseHz: 50, Reference: ReferenceMode.CommonMedian);
-        using var whole = Preprocessor.Prepare(new ArrayRecording(rows, 1000), options);
-        using var chunked = Preprocessor.Prepare(new ArrayRecording(rows, 1000), options);
+        using var whole = Preprocessor.Prepare(new ArrayRecording(rows, 1000), options, TestBackends.Fft);
+        using var chunked = Preprocessor.Prepare(new ArrayRecording(rows, 1000), options, TestBackends.Fft);
         var expected = TestData.ReadAll(whole.Recording, (int)whole.Recording.SampleCount);
         var actual = TestData.ReadAll(chunked.Recording, 401);
         for (int c = 0; c < rows.Length; c++) Assert.Equal(expected[c], actual[c]);
@@ -57,9 +58,9 @@ public class PreprocessorTests
     {
         var rows = new[] { new double[1000], new double[1000] };
         var flat = new ArrayRecording(rows, 1000);
-        Assert.Throws<EphysInputException>(() => Preprocessor.Prepare(flat, PreprocessingOptions.Default));
+        Assert.Throws<EphysInputException>(() => Preprocessor.Prepare(flat, PreprocessingOptions.Default, TestBackends.Fft));
         Assert.True(flat.Disposed, "Prepare owns the raw recording, also when it fails");
         var noisy = Enumerable.Range(0, 2).Select(c => Enumerable.Range(0, 1000).Select(t => Math.Sin(t * (c + 1.0))).ToArray()).ToArray();
-        Assert.Throws<EphysInputException>(() => Preprocessor.Prepare(new ArrayRecording(noisy, 100), PreprocessingOptions.Default with { NotchBaseHz = 60 }));
+        Assert.Throws<EphysInputException>(() => Preprocessor.Prepare(new ArrayRecording(noisy, 100), PreprocessingOptions.Default with { NotchBaseHz = 60 }, TestBackends.Fft));
     }
 }

@@ -17,7 +17,7 @@ public class ZeroPhaseFirTests(ITestOutputHelper output)
         var taps = Fixtures.Expect($"fir_hilbert.{band}.taps").Doubles();
         int edge = Fixtures.Expect($"fir_hilbert.{band}.edge_samples").GetInt32();
         var expected = Fixtures.Expect($"fir_hilbert.{band}.filtered_interior").Rows();
-        using var filter = new ZeroPhaseFir(taps);
+        using var filter = new ZeroPhaseFir(taps, TestBackends.Fft);
         for (int c = 0; c < pair.Length; c++)
         {
             var y = new double[pair[c].Length];
@@ -33,7 +33,7 @@ public class ZeroPhaseFirTests(ITestOutputHelper output)
     {
         var white = TestData.Signal("white")[0].AsSpan(0, 3000).ToArray();
         var expected = TestData.Preprocessing.GetProperty("filter_full").GetProperty("output").Doubles();
-        using var filter = new ZeroPhaseFir(FirDesign.Create(1000, 30, 55));
+        using var filter = new ZeroPhaseFir(FirDesign.Create(1000, 30, 55), TestBackends.Fft);
         var y = new double[white.Length];
         filter.Apply(white, y);
         double error = TestData.RelativeError(y, expected);
@@ -47,7 +47,7 @@ public class ZeroPhaseFirTests(ITestOutputHelper output)
         var taps = FirDesign.Create(1000, 6, 10);
         var x = TestData.Signal("white")[0].AsSpan(0, 700).ToArray();
         var y = new double[x.Length];
-        using var filter = new ZeroPhaseFir(taps);
+        using var filter = new ZeroPhaseFir(taps, TestBackends.Fft);
         filter.Apply(x, y);
         // Direct evaluation of MNE's definition: pad min(L, n) − 1 = n − 1 reflected samples, zeros beyond.
         int n = x.Length, m = (taps.Length - 1) / 2, edge = n - 1;
@@ -86,7 +86,7 @@ public class ZeroPhaseFirTests(ITestOutputHelper output)
         var taps = Fixtures.Expect("fir_hilbert.theta.taps").Doubles();
         var expected = FilterWhole(pair, taps, out int fftLength);
         var parent = new ArrayRecording(pair, 1000);
-        using var filtered = new FilteredRecording(parent, taps);
+        using var filtered = new FilteredRecording(parent, taps, TestBackends.Fft);
         var actual = TestData.ReadAll(filtered, block);
         for (int c = 0; c < pair.Length; c++) Assert.Equal(expected[c], actual[c]);
         Assert.True(parent.LargestRead <= block + 2 * fftLength, "reads must not grow with the recording");
@@ -98,7 +98,7 @@ public class ZeroPhaseFirTests(ITestOutputHelper output)
         var pair = TestData.Signal("pair");
         var taps = Fixtures.Expect("fir_hilbert.low_gamma.taps").Doubles();
         var expected = FilterWhole(pair, taps, out _);
-        using var filtered = new FilteredRecording(new ArrayRecording(pair, 1000), taps);
+        using var filtered = new FilteredRecording(new ArrayRecording(pair, 1000), taps, TestBackends.Fft);
         var buffer = new double[2];
         foreach (long t in new long[] { 0, 1, 219, 220, 221, 4095, 10000, 19779, 19780, 19998, 19999 })
         {
@@ -110,7 +110,7 @@ public class ZeroPhaseFirTests(ITestOutputHelper output)
 
     private static double[][] FilterWhole(double[][] rows, double[] taps, out int fftLength)
     {
-        using var whole = new ZeroPhaseFir(taps);
+        using var whole = new ZeroPhaseFir(taps, TestBackends.Fft);
         fftLength = whole.FftLength;
         return rows.Select(row =>
         {
@@ -132,7 +132,7 @@ public class ZeroPhaseFirTests(ITestOutputHelper output)
         spoiled[15000] = double.PositiveInfinity;
         clean[9000] = 0;
         clean[15000] = 0;
-        using var filter = new ZeroPhaseFir(taps);
+        using var filter = new ZeroPhaseFir(taps, TestBackends.Fft);
         var expected = new double[x.Length];
         var actual = new double[x.Length];
         filter.Apply(clean, expected);
@@ -151,7 +151,7 @@ public class ZeroPhaseFirTests(ITestOutputHelper output)
         const double fs = 1000;
         var x = Enumerable.Range(0, 20000).Select(t => Math.Sin(2 * Math.PI * 8 * t / fs) + Math.Sin(2 * Math.PI * 60 * t / fs)).ToArray();
         var y = new double[x.Length];
-        using var filter = new ZeroPhaseFir(FirDesign.Create(fs, 6, 10));
+        using var filter = new ZeroPhaseFir(FirDesign.Create(fs, 6, 10), TestBackends.Fft);
         filter.Apply(x, y);
         for (int t = 5000; t < 15000; t++) Assert.Equal(Math.Sin(2 * Math.PI * 8 * t / fs), y[t], 1e-3);
     }

@@ -8,7 +8,7 @@ public class AperiodicTests
     [Fact]
     public void MatchesSpecparamFixedFitOfPairWelch()
     {
-        var psd = Welch.Compute(TestData.Signal("pair"), new WelchOptions(TestData.Fs, 1000, 500));
+        var psd = Welch.Compute(TestData.Signal("pair"), new WelchOptions(TestData.Fs, 1000, 500), TestBackends.Fft);
         var fit = SpecParam.Fit(psd, AperiodicOptions.Pipeline);
         var expected = Fixtures.Expect("aperiodic.offset_exponent").Doubles();
         var peaks = Fixtures.Expect("aperiodic.peaks_cf_pw_bw").Rows();
@@ -81,7 +81,7 @@ public class AperiodicTests
         var narrow = SpecParam.Fit(f, Synthetic(-9, 0, 1.5).Power, new AperiodicOptions(2, 2.5));
         Assert.Contains("bins", narrow.Reason);
 
-        var invalid = SpecParam.Fit(Welch.Compute(new double[10], WelchOptions.Default(1000)), AperiodicOptions.Pipeline);
+        var invalid = SpecParam.Fit(Welch.Compute(new double[10], WelchOptions.Default(1000), TestBackends.Fft), AperiodicOptions.Pipeline);
         Assert.False(invalid.IsValid);
     }
 }

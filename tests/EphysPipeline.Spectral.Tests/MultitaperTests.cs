@@ -12,7 +12,7 @@ public class MultitaperTests
         var expected = TestData.ExtraExpect("dpss_101_nw3_k6_periodic");
         var tapers = expected.GetProperty("tapers").Rows();
         var ratios = expected.GetProperty("ratios").Doubles();
-        var dpss = Dpss.Compute(101, 3.0, 6, periodic: true);
+        var dpss = Dpss.Compute(101, 3.0, 6, periodic: true, TestBackends.Fft);
         for (int k = 0; k < 6; k++)
         {
             Assert.Equal(101, dpss.Tapers[k].Length);
@@ -26,7 +26,7 @@ public class MultitaperTests
     {
         var expected = Fixtures.Expect("multitaper.psd").Rows();
         var freqs = Fixtures.Expect("multitaper.freqs").Doubles();
-        using var estimator = new MultitaperEstimator(4000, TestData.Fs, new MultitaperOptions(Bandwidth: 4.0));
+        using var estimator = new MultitaperEstimator(4000, TestData.Fs, TestBackends.Fft, new MultitaperOptions(Bandwidth: 4.0));
         Assert.Equal(15, estimator.TaperCount);
         for (int ch = 0; ch < 2; ch++)
         {
@@ -40,7 +40,7 @@ public class MultitaperTests
     public void AdaptiveWeightsMatchMne()
     {
         var expected = TestData.ExtraExpect("mt_adaptive_pair4000_bw4").Rows();
-        using var estimator = new MultitaperEstimator(4000, TestData.Fs, new MultitaperOptions(Bandwidth: 4.0, Adaptive: true));
+        using var estimator = new MultitaperEstimator(4000, TestData.Fs, TestBackends.Fft, new MultitaperOptions(Bandwidth: 4.0, Adaptive: true));
         for (int ch = 0; ch < 2; ch++)
         {
             var mt = estimator.Compute(PairHead(ch));
@@ -53,7 +53,7 @@ public class MultitaperTests
     public void DefaultNwWithoutLowBiasMatchesMneAdaptive()
     {
         var expected = TestData.ExtraExpect("mt_pair1_2500_nw4_adaptive_nolowbias").Doubles();
-        var mt = Multitaper.Compute(TestData.Signal("pair", 1)[..2500], TestData.Fs, new MultitaperOptions(Adaptive: true, LowBias: false));
+        var mt = Multitaper.Compute(TestData.Signal("pair", 1)[..2500], TestData.Fs, TestBackends.Fft, new MultitaperOptions(Adaptive: true, LowBias: false));
         Assert.Equal(4.0, mt.HalfBandwidth);
         Assert.Equal(8, mt.Eigenvalues.Length);
         Assert.True(TestData.MaxRelativeError(mt.Spectrum.Power, expected) < 1e-9);
@@ -63,7 +63,7 @@ public class MultitaperTests
     public void OddLengthMatchesMne()
     {
         var expected = TestData.ExtraExpect("mt_white3001_bw2").Doubles();
-        var mt = Multitaper.Compute(TestData.Signal("white")[..3001], TestData.Fs, new MultitaperOptions(Bandwidth: 2.0));
+        var mt = Multitaper.Compute(TestData.Signal("white")[..3001], TestData.Fs, TestBackends.Fft, new MultitaperOptions(Bandwidth: 2.0));
         Assert.Equal(1501, mt.Spectrum.Power.Length);
         Assert.True(TestData.MaxRelativeError(mt.Spectrum.Power, expected) < 1e-9);
     }
@@ -73,7 +73,7 @@ public class MultitaperTests
     {
         const double sigma = 1e-4;
         var x = TestData.Gaussian(8000, sigma, seed: 5);
-        var mt = Multitaper.Compute(x, TestData.Fs, new MultitaperOptions(Bandwidth: 4.0));
+        var mt = Multitaper.Compute(x, TestData.Fs, TestBackends.Fft, new MultitaperOptions(Bandwidth: 4.0));
         double integral = 0;
         var p = mt.Spectrum.Power;
         for (int k = 1; k < p.Length; k++) integral += 0.5 * (p[k] + p[k - 1]) * mt.Spectrum.Frequencies[1];
@@ -83,14 +83,14 @@ public class MultitaperTests
     [Fact]
     public void BadInputGivesNaNWithReason()
     {
-        var tooNarrow = Multitaper.Compute(new double[100], 1000, new MultitaperOptions(Bandwidth: 1.0));
+        var tooNarrow = Multitaper.Compute(new double[100], 1000, TestBackends.Fft, new MultitaperOptions(Bandwidth: 1.0));
         Assert.Contains("NW", tooNarrow.Spectrum.Reason);
         var x = TestData.Signal("white")[..2000];
         x[10] = double.NaN;
-        var nan = Multitaper.Compute(x, TestData.Fs, new MultitaperOptions(Bandwidth: 4.0));
+        var nan = Multitaper.Compute(x, TestData.Fs, TestBackends.Fft, new MultitaperOptions(Bandwidth: 4.0));
         Assert.Contains("NaN", nan.Spectrum.Reason);
         Assert.All(nan.Spectrum.Power, v => Assert.True(double.IsNaN(v)));
-        var huge = Multitaper.Compute(new double[100_000], 1000, new MultitaperOptions(Bandwidth: 4.0) { MaxTaperSamples = 1_000_000 });
+        var huge = Multitaper.Compute(new double[100_000], 1000, TestBackends.Fft, new MultitaperOptions(Bandwidth: 4.0) { MaxTaperSamples = 1_000_000 });
         Assert.Contains("memory", huge.Spectrum.Reason);
     }
 }

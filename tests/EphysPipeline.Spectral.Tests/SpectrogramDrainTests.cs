@@ -1,3 +1,4 @@
+using EphysPipeline.TestSupport;
 using EphysPipeline.Spectral;
 
 namespace EphysPipeline.Spectral.Tests;
@@ -11,9 +12,9 @@ public class SpectrogramDrainTests
         var rng = new Random(4);
         var x = Enumerable.Range(0, 6000).Select(_ => rng.NextDouble() - 0.5).ToArray();
         var options = new SpectrogramOptions(new WelchOptions(fs, 100, 50), windowSeconds: 2, stepSeconds: 1);
-        using var whole = new SpectrogramAccumulator(options);
+        using var whole = new SpectrogramAccumulator(options, TestBackends.Fft);
         whole.Append(x);
-        using var drained = new SpectrogramAccumulator(options);
+        using var drained = new SpectrogramAccumulator(options, TestBackends.Fft);
         var times = new List<double>();
         var frames = new List<PowerSpectrum>();
         for (int start = 0; start < x.Length; start += 777)

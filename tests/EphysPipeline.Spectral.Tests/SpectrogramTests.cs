@@ -1,3 +1,4 @@
+using EphysPipeline.TestSupport;
 namespace EphysPipeline.Spectral.Tests;
 
 public class SpectrogramTests
@@ -8,13 +9,13 @@ public class SpectrogramTests
     public void FramesAreWelchOfEachWindowWithCentreTimes()
     {
         var x = TestData.Signal("pair");
-        using var sg = new SpectrogramAccumulator(FourByTwo);
+        using var sg = new SpectrogramAccumulator(FourByTwo, TestBackends.Fft);
         sg.Append(x);
         Assert.Equal(9, sg.Frames.Count);
         for (int t = 0; t < sg.Frames.Count; t++)
         {
             Assert.Equal(2.0 + 2.0 * t, sg.Times[t], 1e-12);
-            var expected = Welch.Compute(x.AsSpan(2000 * t, 4000), FourByTwo.Welch);
+            var expected = Welch.Compute(x.AsSpan(2000 * t, 4000), FourByTwo.Welch, TestBackends.Fft);
             Assert.Equal(expected.Power, sg.Frames[t].Power);
         }
     }
@@ -23,14 +24,14 @@ public class SpectrogramTests
     public void ChunkedEqualsWholeAndGapsAreNotStraddled()
     {
         var x = TestData.Signal("white");
-        using var whole = new SpectrogramAccumulator(FourByTwo);
+        using var whole = new SpectrogramAccumulator(FourByTwo, TestBackends.Fft);
         whole.Append(x);
-        using var chunked = new SpectrogramAccumulator(FourByTwo);
+        using var chunked = new SpectrogramAccumulator(FourByTwo, TestBackends.Fft);
         for (int offset = 0; offset < x.Length; offset += 777) chunked.Append(x.AsSpan(offset, Math.Min(777, x.Length - offset)));
         Assert.Equal(whole.Times, chunked.Times);
         for (int t = 0; t < whole.Frames.Count; t++) Assert.Equal(whole.Frames[t].Power, chunked.Frames[t].Power);
 
-        using var gapped = new SpectrogramAccumulator(FourByTwo);
+        using var gapped = new SpectrogramAccumulator(FourByTwo, TestBackends.Fft);
         gapped.Append(x.AsSpan(0, 5000));
         gapped.Skip(3000);
         gapped.Append(x.AsSpan(8000, 6000));
@@ -43,10 +44,10 @@ public class SpectrogramTests
     public void StepLongerThanWindowSkipsSamples()
     {
         var x = TestData.Signal("white");
-        using var sg = new SpectrogramAccumulator(new SpectrogramOptions(new WelchOptions(TestData.Fs, 1000, 500), 2, 5));
+        using var sg = new SpectrogramAccumulator(new SpectrogramOptions(new WelchOptions(TestData.Fs, 1000, 500), 2, 5), TestBackends.Fft);
         sg.Append(x);
         Assert.Equal([1.0, 6.0, 11.0, 16.0], sg.Times);
-        Assert.Equal(Welch.Compute(x.AsSpan(5000, 2000), new WelchOptions(TestData.Fs, 1000, 500)).Power, sg.Frames[1].Power);
+        Assert.Equal(Welch.Compute(x.AsSpan(5000, 2000), new WelchOptions(TestData.Fs, 1000, 500), TestBackends.Fft).Power, sg.Frames[1].Power);
     }
 
     [Fact]
@@ -55,7 +56,7 @@ public class SpectrogramTests
         var x = new double[40_000];
         for (int i = 0; i < x.Length; i++)
             x[i] = (i < 20_000 ? 1e-4 : 2e-4) * Math.Sin(2 * Math.PI * 8 * i / TestData.Fs);
-        using var sg = new SpectrogramAccumulator(FourByTwo);
+        using var sg = new SpectrogramAccumulator(FourByTwo, TestBackends.Fft);
         sg.Append(x);
         var theta = sg.BandTimeCourse(new Band("theta", 6, 10));
         Assert.Equal(1.0, theta[0] / (1e-8 / 2), 0.01);
@@ -76,7 +77,7 @@ public class SpectrogramTests
     {
         var x = TestData.Signal("white");
         Array.Fill(x, double.NaN, 0, 6000);
-        using var sg = new SpectrogramAccumulator(FourByTwo);
+        using var sg = new SpectrogramAccumulator(FourByTwo, TestBackends.Fft);
         sg.Append(x);
         Assert.False(sg.Frames[0].IsValid);
         Assert.Contains("NaN", sg.Frames[0].Reason);

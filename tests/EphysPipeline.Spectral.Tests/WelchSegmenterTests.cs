@@ -1,3 +1,4 @@
+using EphysPipeline.TestSupport;
 using System.Numerics;
 
 namespace EphysPipeline.Spectral.Tests;
@@ -20,7 +21,7 @@ public class WelchSegmenterTests
     public void SegmentsStartOnTheStepGridOfEachRunAndMatchTransform()
     {
         var x = TestData.Signal("sines");
-        using var segmenter = new WelchSegmenter(1000, 500);
+        using var segmenter = new WelchSegmenter(1000, 500, TestBackends.Fft);
         var sink = new Recorder();
         segmenter.Append(x.AsSpan(0, 2700), sink);
         segmenter.Skip(300);
@@ -36,7 +37,7 @@ public class WelchSegmenterTests
     [Fact]
     public void DpssTapersAreOrthonormal()
     {
-        var dpss = Dpss.Compute(512, 4, 7, periodic: false);
+        var dpss = Dpss.Compute(512, 4, 7, periodic: false, TestBackends.Fft);
         for (int a = 0; a < 7; a++)
             for (int b = 0; b <= a; b++)
             {

@@ -16,8 +16,8 @@ public class WelchTests
     public void MatchesScipyWelchMeanAndMedian(string name, int channel)
     {
         var x = TestData.Signal(name, channel);
-        var mean = Welch.Compute(x, Mean1000);
-        var median = Welch.Compute(x, Median1000);
+        var mean = Welch.Compute(x, Mean1000, TestBackends.Fft);
+        var median = Welch.Compute(x, Median1000, TestBackends.Fft);
         Assert.Equal(Fixtures.Expect($"welch.{name}.freqs").Doubles(), mean.Frequencies);
         Assert.Equal(39, mean.Segments);
         Assert.True(TestData.MaxRelativeError(mean.Power, Fixtures.Expect($"welch.{name}.psd_mean").Rows()[channel]) < 1e-9);
@@ -28,8 +28,8 @@ public class WelchTests
     public void OddSegmentLengthKeepsTheLastBinDoubledLikeScipy()
     {
         var x = TestData.Signal("white").AsSpan(0, 5000);
-        var mean = Welch.Compute(x, new WelchOptions(TestData.Fs, 255, 100));
-        var median = Welch.Compute(x, new WelchOptions(TestData.Fs, 255, 100, WelchAverage.Median));
+        var mean = Welch.Compute(x, new WelchOptions(TestData.Fs, 255, 100), TestBackends.Fft);
+        var median = Welch.Compute(x, new WelchOptions(TestData.Fs, 255, 100, WelchAverage.Median), TestBackends.Fft);
         Assert.Equal(128, mean.Power.Length);
         Assert.True(TestData.MaxRelativeError(mean.Power, TestData.ExtraExpect("welch_white5000_n255_o100_mean").Doubles()) < 1e-9);
         Assert.True(TestData.MaxRelativeError(median.Power, TestData.ExtraExpect("welch_white5000_n255_o100_median").Doubles()) < 1e-9);
@@ -44,7 +44,7 @@ public class WelchTests
         var x = TestData.Signal("sines").AsSpan(0, 6000);
         foreach (var average in new[] { WelchAverage.Mean, WelchAverage.Median })
         {
-            var psd = Welch.Compute(x, new WelchOptions(TestData.Fs, segment, overlap, average));
+            var psd = Welch.Compute(x, new WelchOptions(TestData.Fs, segment, overlap, average), TestBackends.Fft);
             var key = $"{segment}_{overlap}_{average.ToString().ToLowerInvariant()}";
             var expected = TestData.ExtraExpect("welch_sines6000_cases").GetProperty(key).Doubles();
             Assert.True(TestData.MaxRelativeError(psd.Power, expected) < 1e-9, key);
@@ -58,8 +58,8 @@ public class WelchTests
     {
         var x = TestData.Signal("pair");
         var options = new WelchOptions(TestData.Fs, 1000, 500, average);
-        var whole = Welch.Compute(x, options);
-        using var acc = new WelchAccumulator(options);
+        var whole = Welch.Compute(x, options, TestBackends.Fft);
+        using var acc = new WelchAccumulator(options, TestBackends.Fft);
         int[] sizes = [1, 7, 333, 999, 1001, 2, 4567];
         for (int offset = 0, i = 0; offset < x.Length; i++)
         {
@@ -76,13 +76,13 @@ public class WelchTests
         var x = TestData.Signal("white");
         var a = x.AsSpan(0, 7300);
         var b = x.AsSpan(9000, 6100);
-        using var acc = new WelchAccumulator(Mean1000);
+        using var acc = new WelchAccumulator(Mean1000, TestBackends.Fft);
         acc.Append(a);
         acc.StartNewRun();
         acc.Append(b);
         var joined = acc.Result();
-        var ra = Welch.Compute(a, Mean1000);
-        var rb = Welch.Compute(b, Mean1000);
+        var ra = Welch.Compute(a, Mean1000, TestBackends.Fft);
+        var rb = Welch.Compute(b, Mean1000, TestBackends.Fft);
         Assert.Equal(ra.Segments + rb.Segments, joined.Segments);
         for (int k = 0; k < joined.Power.Length; k++)
         {
@@ -95,7 +95,7 @@ public class WelchTests
     public void ParsevalIntegralOfPsdIsTheVariance()
     {
         var x = TestData.Gaussian(200_000, 3e-5, seed: 1);
-        var psd = Welch.Compute(x, WelchOptions.Default(TestData.Fs));
+        var psd = Welch.Compute(x, WelchOptions.Default(TestData.Fs), TestBackends.Fft);
         double integral = 0;
         for (int k = 1; k < psd.Power.Length; k++) integral += 0.5 * (psd.Power[k] + psd.Power[k - 1]) * psd.Frequencies[1];
         double mean = x.Average(), variance = x.Sum(v => (v - mean) * (v - mean)) / x.Length;
@@ -106,7 +106,7 @@ public class WelchTests
     public void WhiteNoiseIsFlatAtTwoSigmaSquaredOverFs()
     {
         const double sigma = 2e-4;
-        var psd = Welch.Compute(TestData.Gaussian(400_000, sigma, seed: 2), WelchOptions.Default(TestData.Fs));
+        var psd = Welch.Compute(TestData.Gaussian(400_000, sigma, seed: 2), WelchOptions.Default(TestData.Fs), TestBackends.Fft);
         double level = 2 * sigma * sigma / TestData.Fs;
         double inner = psd.Power.AsSpan(1, psd.Power.Length - 2).ToArray().Average();
         Assert.Equal(1.0, inner / level, 0.01);
@@ -120,7 +120,7 @@ public class WelchTests
         const double amplitude = 1e-4;
         var x = new double[60_000];
         for (int i = 0; i < x.Length; i++) x[i] = amplitude * Math.Sin(2 * Math.PI * 8.0 * i / TestData.Fs + 0.3);
-        var psd = Welch.Compute(x, WelchOptions.Default(TestData.Fs));
+        var psd = Welch.Compute(x, WelchOptions.Default(TestData.Fs), TestBackends.Fft);
         var theta = BandPower.Absolute(psd, new Band("theta", 6, 10));
         Assert.Equal(1.0, theta.Value / (amplitude * amplitude / 2), 0.01);
         var beta = BandPower.Absolute(psd, new Band("beta", 15, 30));
@@ -139,7 +139,7 @@ public class WelchTests
     [Fact]
     public void EpochShorterThanOneSegmentGivesNaNWithReason()
     {
-        var psd = Welch.Compute(TestData.Signal("white").AsSpan(0, 999), Mean1000);
+        var psd = Welch.Compute(TestData.Signal("white").AsSpan(0, 999), Mean1000, TestBackends.Fft);
         Assert.False(psd.IsValid);
         Assert.Contains("segment", psd.Reason);
         Assert.All(psd.Power, p => Assert.True(double.IsNaN(p)));
@@ -149,7 +149,7 @@ public class WelchTests
     [Fact]
     public void NoSamplesAtAllSaysAllWindowsRejected()
     {
-        using var acc = new WelchAccumulator(Mean1000);
+        using var acc = new WelchAccumulator(Mean1000, TestBackends.Fft);
         Assert.Contains("rejected", acc.Result().Reason);
     }
 
@@ -158,7 +158,7 @@ public class WelchTests
     {
         var x = TestData.Signal("white");
         x[2500] = double.NaN;
-        using var acc = new WelchAccumulator(Mean1000);
+        using var acc = new WelchAccumulator(Mean1000, TestBackends.Fft);
         acc.Append(x);
         var psd = acc.Result();
         Assert.True(psd.IsValid);
@@ -167,7 +167,7 @@ public class WelchTests
         Assert.All(psd.Power, p => Assert.True(double.IsFinite(p)));
 
         Array.Fill(x, double.NaN);
-        var bad = Welch.Compute(x, Mean1000);
+        var bad = Welch.Compute(x, Mean1000, TestBackends.Fft);
         Assert.Contains("NaN", bad.Reason);
     }
 
@@ -175,11 +175,11 @@ public class WelchTests
     public void ResetStartsAFreshEstimate()
     {
         var x = TestData.Signal("pair");
-        using var acc = new WelchAccumulator(Mean1000);
+        using var acc = new WelchAccumulator(Mean1000, TestBackends.Fft);
         acc.Append(TestData.Signal("white"));
         acc.Reset();
         acc.Append(x);
-        Assert.Equal(Welch.Compute(x, Mean1000).Power, acc.Result().Power);
+        Assert.Equal(Welch.Compute(x, Mean1000, TestBackends.Fft).Power, acc.Result().Power);
     }
 }
 
@@ -191,7 +191,7 @@ public class WelchBankTests
         var a = TestData.Signal("pair", 0);
         var b = TestData.Signal("pair", 1);
         var options = new WelchOptions(TestData.Fs, 1000, 500);
-        using var bank = new WelchBank(2, options);
+        using var bank = new WelchBank(2, options, TestBackends.Fft);
         const int block = 1500;
         var buffer = new double[2 * block];
         for (int offset = 0; offset + block <= a.Length; offset += block)
@@ -202,7 +202,7 @@ public class WelchBankTests
         }
         var results = bank.Results();
         int used = a.Length / block * block;
-        Assert.Equal(Welch.Compute(a.AsSpan(0, used), options).Power, results[0].Power);
-        Assert.Equal(Welch.Compute(b.AsSpan(0, used), options).Power, results[1].Power);
+        Assert.Equal(Welch.Compute(a.AsSpan(0, used), options, TestBackends.Fft).Power, results[0].Power);
+        Assert.Equal(Welch.Compute(b.AsSpan(0, used), options, TestBackends.Fft).Power, results[1].Power);
     }
 }

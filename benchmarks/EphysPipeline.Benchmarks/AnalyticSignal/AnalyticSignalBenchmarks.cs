@@ -1,6 +1,5 @@
 using System.Numerics;
 using BenchmarkDotNet.Attributes;
-using EphysPipeline.Native.Fftw;
 using EphysPipeline.Phase;
 
 namespace EphysPipeline.Benchmarks.AnalyticSignal;
@@ -23,6 +22,9 @@ public class AnalyticSignalBenchmarks
     [Params(5)]
     public int Minutes { get; set; }
 
+    [Params(BenchFft.Fftw, BenchFft.Managed)]
+    public string Fft { get; set; } = BenchFft.Fftw;
+
     private int BlockSamples => (int)(30 * Rate);
 
     [GlobalSetup]
@@ -33,11 +35,11 @@ public class AnalyticSignalBenchmarks
         for (int i = 0; i < _block.Length; i++) _block[i] = Math.Sin(i * 0.05) + 0.1 * (rng.NextDouble() - 0.5);
     }
 
-    [Benchmark(Description = "analytic signal stream (FFTW), 30 s blocks")]
+    [Benchmark(Description = "analytic signal stream, 30 s blocks")]
     public double Stream()
     {
         double sink = 0;
-        using var stream = new AnalyticSignalStream(Channels, 825, FftwProvider.Shared,
+        using var stream = new AnalyticSignalStream(Channels, 825, BenchFft.Provider(Fft),
             (ReadOnlySpan<Complex> z, int channels, int count, long first, long runEnd) => sink += z[0].Real);
         long total = (long)(Minutes * 60 * Rate);
         for (long done = 0; done < total; done += BlockSamples) stream.Append(_block, BlockSamples);

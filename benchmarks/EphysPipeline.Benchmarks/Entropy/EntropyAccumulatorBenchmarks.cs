@@ -1,3 +1,4 @@
+using EphysPipeline.Native.Fftw;
 using BenchmarkDotNet.Attributes;
 using EphysPipeline.Entropy;
 
@@ -25,7 +26,7 @@ public class EntropyAccumulatorBenchmarks
     public void Setup()
     {
         _x = EntropyKernelBenchmarks.LfpLike(Minutes * 60_000, seed: 3);
-        _channels = Enumerable.Range(0, Channels).Select(_ => new ChannelEntropyAccumulator(new EntropyOptions(), 1000)).ToArray();
+        _channels = Enumerable.Range(0, Channels).Select(_ => new ChannelEntropyAccumulator(new EntropyOptions(), 1000, FftwProvider.Shared)).ToArray();
     }
 
     [GlobalCleanup]

@@ -1,3 +1,4 @@
+using EphysPipeline.Native.Fftw;
 using BenchmarkDotNet.Attributes;
 using EphysPipeline.Entropy;
 
@@ -45,7 +46,7 @@ public class EntropyKernelBenchmarks
     public double MultiscaleM2Scales5() => MultiscaleEntropy.Compute(_x, 2, 0.2, _scales, _scratch).Value;
 
     [Benchmark]
-    public double SpectralWelch() => SpectralEntropy.Welch(_x, 1000, Length / 5).Value;
+    public double SpectralWelch() => SpectralEntropy.Welch(_x, 1000, Length / 5, FftwProvider.Shared).Value;
 
     /// <summary>AR(1) (φ = 0.95) noise plus an 8 Hz sine at fs 1 kHz, amplitude ~1e-4 V: LFP-like.</summary>
     internal static double[] LfpLike(int n, int seed)

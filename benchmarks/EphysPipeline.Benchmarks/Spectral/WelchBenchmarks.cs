@@ -1,12 +1,11 @@
 // Why: Welch PSD is the pipeline's most-run metric (every channel × epoch × session), so its cost sets the study's
 // wall time. What: a streaming Welch PSD of Channels × Minutes at 1 kHz (2 s Hann segments, 50% overlap, fed in
-// 1 s blocks as the study runner does) against the bare FFTW cost of the same segment FFTs, to show how close the
-// detrend/window/|X|² accumulation runs to the FFT floor. Compare with scipy.signal.welch on the same size
+// 1 s blocks as the study runner does) against the bare cost of the same segment FFTs, to show how close the
+// detrend/window/|X|² accumulation runs to the FFT floor; both on FFTW and on the managed (FftSharp) provider. Compare with scipy.signal.welch on the same size
 // (see docs/spectral.md for the one-line Python timing). Memory: the accumulators must not allocate per segment.
 using System.Numerics;
 using BenchmarkDotNet.Attributes;
 using EphysPipeline.Core.Fft;
-using EphysPipeline.Native.Fftw;
 using EphysPipeline.Spectral;
 
 namespace EphysPipeline.Benchmarks.Spectral;
@@ -26,6 +25,9 @@ public class WelchBenchmarks
     [Params(30)]
     public int Minutes { get; set; }
 
+    [Params(BenchFft.Fftw, BenchFft.Managed)]
+    public string Fft { get; set; } = BenchFft.Fftw;
+
     [GlobalSetup]
     public void Setup()
     {
@@ -34,15 +36,15 @@ public class WelchBenchmarks
         _signal = new double[Minutes * 60 * (int)Fs];
         for (int i = 0; i < _signal.Length; i++)
             _signal[i] = 1e-4 * Math.Sin(2 * Math.PI * 8 * i / Fs) + 3e-5 * (rng.NextDouble() - 0.5);
-        _fft = FftwProvider.Shared.CreateReal(Segment);
+        _fft = BenchFft.Provider(Fft).CreateReal(Segment);
         _spectrum = new Complex[Segment / 2 + 1];
     }
 
     [GlobalCleanup]
     public void Cleanup() => _fft?.Dispose();
 
-    [Benchmark(Baseline = true, Description = "FFTW only (same segment FFTs)")]
-    public double FftwOnly()
+    [Benchmark(Baseline = true, Description = "FFT only (same segment FFTs)")]
+    public double FftOnly()
     {
         double sink = 0;
         for (int c = 0; c < Channels; c++)
@@ -60,7 +62,7 @@ public class WelchBenchmarks
     public double WelchPsd()
     {
         double sink = 0;
-        using var acc = new WelchAccumulator(new WelchOptions(Fs, Segment, Segment / 2));
+        using var acc = new WelchAccumulator(new WelchOptions(Fs, Segment, Segment / 2), BenchFft.Provider(Fft));
         for (int c = 0; c < Channels; c++)
         {
             acc.Reset();
@@ -88,13 +90,16 @@ public class MultitaperBenchmarks
     [Params(10_000)]
     public int Length { get; set; }
 
+    [Params(BenchFft.Fftw, BenchFft.Managed)]
+    public string Fft { get; set; } = BenchFft.Fftw;
+
     [GlobalSetup]
     public void Setup()
     {
         var rng = new Random(3);
         _window = new double[Length];
         for (int i = 0; i < Length; i++) _window[i] = rng.NextDouble() - 0.5;
-        _estimator = new MultitaperEstimator(Length, 1000, new MultitaperOptions(Bandwidth: 2.0));
+        _estimator = new MultitaperEstimator(Length, 1000, BenchFft.Provider(Fft), new MultitaperOptions(Bandwidth: 2.0));
     }
 
     [GlobalCleanup]
@@ -109,5 +114,5 @@ public class MultitaperBenchmarks
     }
 
     [Benchmark(Description = "DPSS tapers (one-off per window length)")]
-    public int Tapers() => Dpss.Compute(Length, 10, 20, periodic: true).Count;
+    public int Tapers() => Dpss.Compute(Length, 10, 20, periodic: true, BenchFft.Provider(Fft)).Count;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using EphysPipeline.Cli.Commands;
 using EphysPipeline.Study.Config;
 using EphysPipeline.Study.Execution;
 using EphysPipeline.Study.Manifest;
@@ -24,7 +25,7 @@ public static class BenchChild
         var manifest = ManifestLoader.Load(manifestPath);
         var config = ConfigLoader.Load(manifest.AnalysisPath);
         var clock = Stopwatch.StartNew();
-        var outcome = new StudyRunner(manifest, config, SilentReporter.Instance)
+        var outcome = new StudyRunner(manifest, config, RunCommand.SelectBackends(config), SilentReporter.Instance)
             .Run(new RunOptions { Jobs = jobs, Force = true, CommandLine = "ephys bench" });
         var wall = clock.Elapsed.TotalSeconds;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;

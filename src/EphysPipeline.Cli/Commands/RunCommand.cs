@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Globalization;
+using EphysPipeline.Backends;
+using EphysPipeline.Core;
 using EphysPipeline.Study.Config;
 using EphysPipeline.Study.Execution;
 using EphysPipeline.Study.Manifest;
@@ -37,7 +39,8 @@ public static class RunCommand
                 Shard = ParseShard(parse.GetValue(shard)),
                 CommandLine = "ephys " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
-            var outcome = Execute(manifest, config, options, parse.GetValue(quiet) || Console.IsErrorRedirected || Console.IsOutputRedirected);
+            var backends = SelectBackends(config);
+            var outcome = Execute(manifest, config, backends, options, parse.GetValue(quiet) || Console.IsErrorRedirected || Console.IsOutputRedirected);
             int code = Report(manifest, outcome);
             if (options.Shard is null) code = Math.Max(code, CompareStep.Run(manifest.OutputDirectory));
             return code;
@@ -45,12 +48,20 @@ public static class RunCommand
         return command;
     }
 
-    internal static RunOutcome Execute(StudyManifest manifest, AnalysisConfig config, RunOptions options, bool quiet)
+    /// <summary>The run's backends (execution.fft / blas, EPHYS_FFT / EPHYS_BLAS); a fallback's warning goes to stderr once.</summary>
+    internal static ComputeBackends SelectBackends(AnalysisConfig config)
+    {
+        var selection = BackendSelector.Select(config.Execution.Fft, config.Execution.Blas);
+        foreach (var warning in selection.Warnings) Console.Error.WriteLine($"ephys: warning: {warning}");
+        return selection.Backends;
+    }
+
+    internal static RunOutcome Execute(StudyManifest manifest, AnalysisConfig config, ComputeBackends backends, RunOptions options, bool quiet)
     {
         if (quiet)
         {
             var reporter = new LineReporter();
-            return new StudyRunner(manifest, config, reporter).Run(options);
+            return new StudyRunner(manifest, config, backends, reporter).Run(options);
         }
         var live = new LiveReporter();
         RunOutcome? outcome = null;
@@ -60,7 +71,7 @@ public static class RunCommand
             .Start(ctx =>
             {
                 var overall = ctx.AddTask("[bold]sessions[/]", maxValue: 1);
-                var work = Task.Run(() => new StudyRunner(manifest, config, live).Run(options));
+                var work = Task.Run(() => new StudyRunner(manifest, config, backends, live).Run(options));
                 var bars = new Dictionary<string, ProgressTask>();
                 while (!work.IsCompleted)
                 {

@@ -1,6 +1,5 @@
 using System.Numerics;
 using EphysPipeline.Core.Fft;
-using EphysPipeline.Native.Fftw;
 
 namespace EphysPipeline.Preprocessing.Filters;
 
@@ -24,7 +23,7 @@ public sealed class ZeroPhaseFir : IDisposable
     /// <param name="taps">Odd number of filter coefficients (e.g. from <see cref="FirDesign"/>).</param>
     /// <param name="fft">FFT backend; FFTW by default.</param>
     /// <param name="fftLength">Block FFT length (≥ 2L − 1); by default a power of two about 4 L.</param>
-    public ZeroPhaseFir(ReadOnlySpan<double> taps, IFftProvider? fft = null, int? fftLength = null)
+    public ZeroPhaseFir(ReadOnlySpan<double> taps, IFftProvider fft, int? fftLength = null)
     {
         if (taps.Length % 2 != 1) throw new ArgumentException($"zero-phase filtering needs an odd number of taps, got {taps.Length}", nameof(taps));
         Taps = taps.ToArray();
@@ -32,7 +31,7 @@ public sealed class ZeroPhaseFir : IDisposable
         FftLength = fftLength ?? DefaultFftLength(taps.Length);
         if (FftLength < 2 * taps.Length - 1) throw new ArgumentOutOfRangeException(nameof(fftLength), FftLength, $"FFT length must be at least 2·{taps.Length} − 1");
         Step = FftLength - taps.Length + 1;
-        _fft = (fft ?? FftwProvider.Shared).CreateReal(FftLength);
+        _fft = fft.CreateReal(FftLength);
         _block = new double[FftLength];
         _spectrum = new Complex[FftLength / 2 + 1];
         taps.CopyTo(_block);

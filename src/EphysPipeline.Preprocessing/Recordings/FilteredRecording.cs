@@ -13,7 +13,7 @@ public sealed class FilteredRecording : RecordingStage
 {
     private readonly ZeroPhaseFir _filter;
 
-    public FilteredRecording(IRecording parent, ReadOnlySpan<double> taps, IFftProvider? fft = null) : base(parent)
+    public FilteredRecording(IRecording parent, ReadOnlySpan<double> taps, IFftProvider fft) : base(parent)
     {
         _filter = new ZeroPhaseFir(taps, fft);
     }

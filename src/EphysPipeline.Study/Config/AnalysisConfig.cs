@@ -165,4 +165,10 @@ public sealed class ExecutionSection
 {
     /// <summary>Samples per channel read at once (seconds of recording); bounded further by --max-memory.</summary>
     public double BlockS { get; set; } = 30;
+
+    /// <summary>FFT backend: auto (FFTW if it loads, else managed with a warning), fftw or managed. EPHYS_FFT overrides it.</summary>
+    public string Fft { get; set; } = "auto";
+
+    /// <summary>BLAS backend: auto (OpenBLAS if it loads, else managed with a warning), openblas or managed. EPHYS_BLAS overrides it.</summary>
+    public string Blas { get; set; } = "auto";
 }

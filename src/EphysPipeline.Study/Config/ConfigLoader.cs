@@ -89,6 +89,8 @@ public static class ConfigLoader
         if (e.Multiscale.Order < 1 || !(e.Multiscale.R > 0)) p.Add("entropy.multiscale: order ≥ 1 and r > 0");
 
         if (!(c.Execution.BlockS > 0)) p.Add("execution.block_s: must be > 0");
+        if (c.Execution.Fft is not ("auto" or "fftw" or "managed")) p.Add($"execution.fft: '{c.Execution.Fft}' is not one of auto, fftw, managed");
+        if (c.Execution.Blas is not ("auto" or "openblas" or "managed")) p.Add($"execution.blas: '{c.Execution.Blas}' is not one of auto, openblas, managed");
         return p;
     }
 }

@@ -20,6 +20,7 @@ public sealed class SessionAnalyzer(
     AnalysisConfig config,
     MemoryBudget budget,
     int threads,
+    ComputeBackends backends,
     Action<double> progress,
     Action<string> warn)
 {
@@ -35,7 +36,7 @@ public sealed class SessionAnalyzer(
         var opened = clock.Elapsed;
 
         Stage = "preprocessing";
-        using var prepared = Preprocessor.Prepare(source.Recording, PreprocessingOptionsFor(spec));
+        using var prepared = Preprocessor.Prepare(source.Recording, PreprocessingOptionsFor(spec), backends.Fft);
         var preprocessed = clock.Elapsed - opened;
         var recording = prepared.Recording;
         foreach (var bad in prepared.BadChannels.Bad)
@@ -45,7 +46,7 @@ public sealed class SessionAnalyzer(
         var epochs = EpochPlanner.Plan(manifest.Epochs, spec, recording, injection, prepared.Artifacts);
 
         Stage = "analysis";
-        var context = new StageContext(config, recording.SampleRate, recording.Channels, threads, warn);
+        var context = new StageContext(config, recording.SampleRate, recording.Channels, threads, backends, warn);
         var stages = CreateStages(context, source.Units, recording.StartTime, injection);
         try
         {

@@ -13,7 +13,8 @@ public sealed record SessionRecord(
     [property: JsonPropertyName("fingerprint")] string Fingerprint,
     [property: JsonPropertyName("runtime_s")] double RuntimeSeconds,
     [property: JsonPropertyName("warnings")] IReadOnlyList<string> Warnings,
-    [property: JsonPropertyName("timings_s")] IReadOnlyDictionary<string, double>? Timings = null);
+    [property: JsonPropertyName("timings_s")] IReadOnlyDictionary<string, double>? Timings = null,
+    [property: JsonPropertyName("backends")] string? Backends = null);
 
 /// <summary>Per-session results on disk: one folder per session, each file written atomically, session.json last.</summary>
 public static class SessionStore

@@ -55,7 +55,7 @@ public static class StudyMerger
                 continue;
             }
             sessions.Append(Body(Path.Combine(folder, Tables.Sessions)));
-            records.Add(new { session = spec.Id, status = record.Status, stage = record.Stage, reason = record.Reason, runtime_s = record.RuntimeSeconds, timings_s = record.Timings, warnings = record.Warnings, fingerprint = record.Fingerprint });
+            records.Add(new { session = spec.Id, status = record.Status, stage = record.Stage, reason = record.Reason, runtime_s = record.RuntimeSeconds, timings_s = record.Timings, warnings = record.Warnings, fingerprint = record.Fingerprint, backends = record.Backends });
             var spectra = Path.Combine(folder, SessionStore.SpectraFile);
             if (File.Exists(spectra)) spectraFiles.Add((spec.Id, spectra));
         }

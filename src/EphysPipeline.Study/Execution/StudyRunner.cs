@@ -43,7 +43,7 @@ public sealed record RunOutcome(int Selected, int Skipped, int Succeeded, IReadO
 /// session is recorded and the others go on. Then the study-level tables are assembled in manifest order, so the
 /// outputs are the same bytes whatever the job count.
 /// </summary>
-public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, IRunReporter reporter)
+public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, ComputeBackends backends, IRunReporter reporter)
 {
     private readonly string _configHash = ConfigLoader.Hash(config);
 
@@ -105,7 +105,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, I
         var clock = Stopwatch.StartNew();
         var key = new SessionKey(spec.Id, spec.Subject, spec.Drug, spec.DoseMgKg);
         var warnings = new List<string>();
-        var analyzer = new SessionAnalyzer(manifest, config, budget, threads, fraction => reporter.SessionProgress(spec.Id, fraction),
+        var analyzer = new SessionAnalyzer(manifest, config, budget, threads, backends, fraction => reporter.SessionProgress(spec.Id, fraction),
             warning => { warnings.Add(warning); reporter.Warning(spec.Id, warning); });
         SessionResult result;
         SessionFailure? failure = null;
@@ -122,7 +122,8 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, I
         }
         var record = new SessionRecord(spec.Id, failure is null ? "ok" : "failed", failure?.Stage ?? "", failure?.Reason ?? "",
             fingerprint, Math.Round(clock.Elapsed.TotalSeconds, 3), warnings,
-            result.Timings.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => Math.Round(t.Value.TotalSeconds, 4)));
+            result.Timings.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => Math.Round(t.Value.TotalSeconds, 4)),
+            $"fft: {backends.Fft.Name}; blas: {backends.Blas.Name}");
         SessionStore.Write(SessionStore.Folder(manifest.OutputDirectory, spec.Id), key, result, record, SpectraFile.Write);
         reporter.SessionFinished(spec.Id, failure is null, failure?.Reason);
         return failure;

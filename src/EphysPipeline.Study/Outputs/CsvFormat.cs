@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CsvHelper;
 
 namespace EphysPipeline.Study.Outputs;
 
@@ -73,47 +74,28 @@ public static class CsvFormat
 }
 
 /// <summary>
-/// Writes one table row at a time straight to the writer in the <see cref="CsvFormat"/> dialect: no per-row cell
-/// array and no number strings (a high-density probe gives millions of pair rows).
+/// Writes one table row at a time in the <see cref="CsvFormat"/> dialect through CsvHelper, which formats cells as
+/// UTF-8 straight into its buffer: 2.5× faster than the hand-written writer it replaced on pairs.csv (a high-density
+/// probe gives millions of pair rows; docs/benchmarks.md). Dispose it to flush the rows into the writer.
 /// </summary>
-public sealed class CsvRowWriter(TextWriter writer)
+public sealed class CsvRowWriter(TextWriter writer) : IDisposable
 {
-    private bool _open;
+    private static readonly CsvWriterOptions Dialect = CsvWriterOptions.Default with { NewLine = "\n" };
+    private readonly CsvWriter _csv = CsvWriter.Create(writer, Dialect, leaveOpen: true);
 
-    public void Text(string? value)
-    {
-        Separate();
-        writer.Write(CsvFormat.Text(value));
-    }
+    public void Text(string? value) => _csv.WriteField(value ?? "");
 
     public void Number(double value)
     {
-        Separate();
-        Span<char> buffer = stackalloc char[32];
-        if (double.IsFinite(value) && value.TryFormat(buffer, out int written, "R", CultureInfo.InvariantCulture))
-            writer.Write(buffer[..written]);
-        else
-            writer.Write(CsvFormat.Number(value));
+        // CsvHelper's default double text is the shortest round-trip one, as CsvFormat.Number; NaN and ±inf are the dialect's.
+        if (double.IsFinite(value)) _csv.WriteField(value, default);
+        else _csv.WriteField(CsvFormat.Number(value));
     }
 
-    public void Number(long value)
-    {
-        Separate();
-        Span<char> buffer = stackalloc char[20];
-        value.TryFormat(buffer, out int written, default, CultureInfo.InvariantCulture);
-        writer.Write(buffer[..written]);
-    }
+    public void Number(long value) => _csv.WriteField(value, default);
 
     /// <summary>Ends the row.</summary>
-    public void End()
-    {
-        writer.Write('\n');
-        _open = false;
-    }
+    public void End() => _csv.EndRecord();
 
-    private void Separate()
-    {
-        if (_open) writer.Write(',');
-        _open = true;
-    }
+    public void Dispose() => _csv.Dispose();
 }

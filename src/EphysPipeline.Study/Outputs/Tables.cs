@@ -33,7 +33,7 @@ public static class Tables
     public static void Write(TextWriter writer, SessionKey key, IEnumerable<MetricRow> rows, bool header = true)
     {
         Start(writer, header, MetricsHeader);
-        var row = new CsvRowWriter(writer);
+        using var row = new CsvRowWriter(writer);
         foreach (var r in rows)
         {
             row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Number(key.DoseMgKg); row.Text(r.Epoch);
@@ -46,7 +46,7 @@ public static class Tables
     public static void Write(TextWriter writer, SessionKey key, IEnumerable<PairRow> rows, bool header = true)
     {
         Start(writer, header, PairsHeader);
-        var row = new CsvRowWriter(writer);
+        using var row = new CsvRowWriter(writer);
         foreach (var r in rows)
         {
             row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Text(r.Epoch); row.Text(r.Band);
@@ -59,7 +59,7 @@ public static class Tables
     public static void Write(TextWriter writer, SessionKey key, IEnumerable<UnitRow> rows, bool header = true)
     {
         Start(writer, header, UnitsHeader);
-        var row = new CsvRowWriter(writer);
+        using var row = new CsvRowWriter(writer);
         foreach (var r in rows)
         {
             row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Text(r.Epoch); row.Number(r.Unit);
@@ -76,7 +76,7 @@ public static class Tables
         Start(writer, header, SessionsHeader);
         var bad = string.Join(";", s.BadChannels.Select(CsvFormat.Number));
         var epochs = s.Epochs.Count > 0 ? s.Epochs.Cast<EpochSummary?>().ToList() : new List<EpochSummary?> { null };
-        var row = new CsvRowWriter(writer);
+        using var row = new CsvRowWriter(writer);
         foreach (var e in epochs)
         {
             row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Number(key.DoseMgKg); row.Text(s.Status);

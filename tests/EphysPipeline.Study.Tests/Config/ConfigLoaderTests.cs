@@ -44,6 +44,9 @@ public class ConfigLoaderTests
             entropy:
               permutation:
                 order: 9
+            execution:
+              fft: mkl
+              blas: atlas
             """);
         var e = Assert.Throws<StudyValidationException>(() => ConfigLoader.Load(path));
         Assert.Contains(e.Problems, p => p.Contains("preprocessing.reference"));
@@ -51,6 +54,8 @@ public class ConfigLoaderTests
         Assert.Contains(e.Problems, p => p.Contains("spectral.average"));
         Assert.Contains(e.Problems, p => p.Contains("'ripple'"));
         Assert.Contains(e.Problems, p => p.Contains("entropy.permutation.order"));
+        Assert.Contains(e.Problems, p => p.Contains("execution.fft: 'mkl' is not one of auto, fftw, managed"));
+        Assert.Contains(e.Problems, p => p.Contains("execution.blas: 'atlas' is not one of auto, openblas, managed"));
     }
 
     [Fact]

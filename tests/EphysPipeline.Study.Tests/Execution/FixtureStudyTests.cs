@@ -47,7 +47,7 @@ public class FixtureStudyTests
     {
         using var dir = Fixtures.TempDir();
         var manifest = ManifestLoader.Load(WriteStudy(dir));
-        var outcome = new StudyRunner(manifest, new AnalysisConfig(), SilentReporter.Instance).Run(new RunOptions { Jobs = 2 });
+        var outcome = new StudyRunner(manifest, new AnalysisConfig(), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 2 });
         Assert.Empty(outcome.Failures);
         Assert.Equal(3, outcome.Succeeded);
 
@@ -77,7 +77,7 @@ public class FixtureStudyTests
               enabled: false
             """);
         var manifest = ManifestLoader.Load(WriteStudy(dir, "config.yaml"));
-        var outcome = new StudyRunner(manifest, ConfigLoader.Load(manifest.AnalysisPath), SilentReporter.Instance).Run(new RunOptions { Jobs = 2 });
+        var outcome = new StudyRunner(manifest, ConfigLoader.Load(manifest.AnalysisPath), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 2 });
         Assert.Empty(outcome.Failures);
         var rows = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Metrics)).Skip(1).Select(CsvFormat.SplitLine).ToList();
         double Value(string session, string metric, string band) =>
@@ -136,7 +136,7 @@ public class FixtureStudyTests
             """);
         var manifest = ManifestLoader.Load(dir.File("study.yaml"));
         Assert.Empty(StudyValidator.Check(manifest));
-        var outcome = new StudyRunner(manifest, ConfigLoader.Load(manifest.AnalysisPath), SilentReporter.Instance).Run(new RunOptions());
+        var outcome = new StudyRunner(manifest, ConfigLoader.Load(manifest.AnalysisPath), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions());
         Assert.Empty(outcome.Failures);
         var rows = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Metrics)).Skip(1).Select(CsvFormat.SplitLine).ToList();
         Assert.Equal(16, rows.Where(r => r[7] == "band_power" && r[8] == "theta" && r[4] == "acute" && r[11] == "ok").Count());

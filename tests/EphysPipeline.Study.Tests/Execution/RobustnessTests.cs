@@ -1,3 +1,4 @@
+using EphysPipeline.TestSupport;
 using System.Diagnostics;
 using EphysPipeline.Cli;
 using EphysPipeline.Study.Execution;
@@ -13,7 +14,7 @@ public class RobustnessTests(SyntheticStudyFixture study)
     private static readonly string[] StudyFiles = [Tables.Metrics, Tables.Pairs, Tables.Units, Tables.Sessions, SessionStore.SpectraFile];
 
     private static RunOutcome Run(string manifestPath, int jobs = 1, bool force = false) =>
-        new StudyRunner(ManifestLoader.Load(manifestPath), ConfigOf(manifestPath), SilentReporter.Instance)
+        new StudyRunner(ManifestLoader.Load(manifestPath), ConfigOf(manifestPath), TestBackends.Current, SilentReporter.Instance)
             .Run(new RunOptions { Jobs = jobs, Force = force });
 
     private static EphysPipeline.Study.Config.AnalysisConfig ConfigOf(string manifestPath) =>

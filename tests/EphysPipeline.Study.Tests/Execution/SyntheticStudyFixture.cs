@@ -25,7 +25,7 @@ public sealed class SyntheticStudyFixture : IDisposable
         ManifestPath = Path.Combine(StudyDirectory, SyntheticStudy.ManifestName);
         Manifest = ManifestLoader.Load(ManifestPath);
         Config = ConfigLoader.Load(Manifest.AnalysisPath);
-        Outcome = new StudyRunner(Manifest, Config, SilentReporter.Instance).Run(new RunOptions { Jobs = 2 });
+        Outcome = new StudyRunner(Manifest, Config, TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 2 });
     }
 
     /// <summary>Every family on, multiscale included, with windows short enough for 5-minute sessions.</summary>

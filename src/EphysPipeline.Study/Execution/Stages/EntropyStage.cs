@@ -22,11 +22,11 @@ internal sealed class EntropyStage : IBlockStage
         _factor = context.Config.Entropy.Decimate;
         double rate = context.SampleRate / _factor;
         options.Validate(rate);
-        _channels = Enumerable.Range(0, context.ChannelCount).Select(_ => new ChannelEntropyAccumulator(options, rate)).ToArray();
+        _channels = Enumerable.Range(0, context.ChannelCount).Select(_ => new ChannelEntropyAccumulator(options, rate, context.Backends.Fft)).ToArray();
         // entropy.decimate: the resample_poly anti-alias filter within the block margins, then every q-th sample
         // on the recording's grid (absolute sample index divisible by q), so block boundaries do not matter.
         var taps = _factor > 1 ? FirDesign.DecimationTaps(_factor) : [];
-        _antiAlias = _factor > 1 ? Enumerable.Range(0, context.ChannelCount).Select(_ => new ZeroPhaseFir(taps)).ToArray() : [];
+        _antiAlias = _factor > 1 ? Enumerable.Range(0, context.ChannelCount).Select(_ => new ZeroPhaseFir(taps, context.Backends.Fft)).ToArray() : [];
         _filtered = new double[_antiAlias.Length][];
         _decimated = new double[_antiAlias.Length][];
         Margin = taps.Length / 2;

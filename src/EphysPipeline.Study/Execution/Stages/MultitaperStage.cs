@@ -28,7 +28,7 @@ internal sealed class MultitaperStage : IBlockStage
         var options = new MultitaperOptions(s.Multitaper.BandwidthHz, s.Multitaper.Adaptive, s.Multitaper.LowBias);
         // Tapers are costly to compute: one estimator per worker, shared by its channels (same tapers, same bits).
         _estimators = Enumerable.Range(0, Math.Max(1, Math.Min(context.Threads, context.ChannelCount)))
-            .Select(_ => new MultitaperEstimator(_window, context.SampleRate, options)).ToArray();
+            .Select(_ => new MultitaperEstimator(_window, context.SampleRate, context.Backends.Fft, options)).ToArray();
         _buffers = Enumerable.Range(0, context.ChannelCount).Select(_ => new double[_window]).ToArray();
         _filled = new int[context.ChannelCount];
         _sums = new double[context.ChannelCount][];

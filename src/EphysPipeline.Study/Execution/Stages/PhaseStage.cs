@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Numerics;
 using EphysPipeline.Core;
-using EphysPipeline.Native.Fftw;
-using EphysPipeline.Native.OpenBlas;
 using EphysPipeline.Phase;
 using EphysPipeline.Preprocessing.Filters;
 using EphysPipeline.Study.Config;
@@ -48,7 +46,7 @@ internal sealed class PhaseStage : IBlockStage
             var band = PhaseBand.Design(name, low, high, context.SampleRate);
             if (band.Taps is not { } taps) _unusable[name] = band.Problem!;
             // One filter (FFT scratch) per worker, not per channel: 384 channels × 3 bands would hold ~0.5 GB.
-            else _bands.Add(new BandFilter(name, taps, Enumerable.Range(0, context.Workers).Select(_ => new ZeroPhaseFir(taps)).ToArray()));
+            else _bands.Add(new BandFilter(name, taps, Enumerable.Range(0, context.Workers).Select(_ => new ZeroPhaseFir(taps, context.Backends.Fft)).ToArray()));
         }
         Margin = _bands.Count == 0 ? 0 : _bands.Max(b => b.Taps.Length / 2);
         _streamChannels = _bands.Count * context.ChannelCount;
@@ -56,7 +54,7 @@ internal sealed class PhaseStage : IBlockStage
         {
             // Each band leaves out its own filter length at both ends of a run (there the filter saw the gap's edge):
             // the stream emits from the shortest trim and holds back the longest, each consumer drops its own.
-            _stream = new AnalyticSignalStream(_streamChannels, _bands.Min(b => b.Trim), FftwProvider.Shared, OnAnalytic,
+            _stream = new AnalyticSignalStream(_streamChannels, _bands.Min(b => b.Trim), context.Backends.Fft, OnAnalytic,
                 maxDegreeOfParallelism: context.Workers, longestTrim: _bands.Max(b => b.Trim),
                 memoryBytes: (long)(_settings.AnalyticMemoryMb * (1 << 20)));
         }
@@ -105,7 +103,7 @@ internal sealed class PhaseStage : IBlockStage
     public void BeginEpoch(EpochPlan epoch)
     {
         int channels = _context.ChannelCount;
-        var blas = OpenBlasProvider.Shared;
+        var blas = _context.Backends.Blas;
         _pairs = _bands.Select(b => _settings.Bands.Contains(b.Name) && channels >= 2 ? new PairwisePhaseAccumulator(channels, blas, maxDegreeOfParallelism: _context.Workers) : null).ToArray();
         var spikeBands = _settings.SpikeField.Enabled ? _settings.SpikeField.Bands : [];
         _spikes = new SpikeFieldAccumulator[_units.Count, spikeBands.Count];
@@ -125,7 +123,7 @@ internal sealed class PhaseStage : IBlockStage
             foreach (var name in _settings.Bands.Where(b => !_unusable.ContainsKey(b)))
             {
                 var (low, high) = _context.Band(name);
-                _segments.Add((name, new SegmentConnectivityAccumulator(channels, _context.SampleRate, welch.SegmentLength, welch.Step, low, high, FftwProvider.Shared,
+                _segments.Add((name, new SegmentConnectivityAccumulator(channels, _context.SampleRate, welch.SegmentLength, welch.Step, low, high, _context.Backends.Fft,
                     maxDegreeOfParallelism: _context.Workers)));
             }
         }

@@ -18,7 +18,7 @@ internal sealed class SpectralStage : IBlockStage
         _context = context;
         var s = context.Config.Spectral;
         var options = context.Welch();
-        _welch = Enumerable.Range(0, context.ChannelCount).Select(_ => new WelchAccumulator(options)).ToArray();
+        _welch = Enumerable.Range(0, context.ChannelCount).Select(_ => new WelchAccumulator(options, context.Backends.Fft)).ToArray();
         _bands = context.Bands();
         _total = context.TotalBand();
         var a = s.Aperiodic;

@@ -23,7 +23,7 @@ internal sealed class SpectrogramStage : IBlockStage
         _context = context;
         var s = context.Config.Spectral;
         var options = new SpectrogramOptions(context.Welch(), s.Spectrogram.WindowS, s.Spectrogram.StepS);
-        _channels = Enumerable.Range(0, context.ChannelCount).Select(_ => new SpectrogramAccumulator(options)).ToArray();
+        _channels = Enumerable.Range(0, context.ChannelCount).Select(_ => new SpectrogramAccumulator(options, context.Backends.Fft)).ToArray();
         _timeOfFirstSample = startTime - injection;
         double maxFrequency = Math.Max(s.TotalRange[1], s.Bands.Values.Max(b => b[1]));
         _bins = _channels[0].Frequencies.Count(f => f <= maxFrequency);

@@ -4,12 +4,13 @@ using EphysPipeline.Study.Config;
 
 namespace EphysPipeline.Study.Execution.Stages;
 
-/// <summary>What every stage of a session knows: settings, the analysed channels, the rate, the thread budget.</summary>
+/// <summary>What every stage of a session knows: settings, the analysed channels, the rate, the thread budget, the backends.</summary>
 internal sealed record StageContext(
     AnalysisConfig Config,
     double SampleRate,
     IReadOnlyList<ChannelInfo> Channels,
     int Threads,
+    ComputeBackends Backends,
     Action<string> Warn)
 {
     public int ChannelCount => Channels.Count;

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace EphysPipeline.Native.OpenBlas;
+namespace EphysPipeline.Core.Blas;
 
 /// <summary>
 /// Straightforward triple-loop reference for <see cref="IBlasProvider"/>: slow, obviously correct, used by tests

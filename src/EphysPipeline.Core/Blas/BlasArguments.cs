@@ -1,9 +1,9 @@
-namespace EphysPipeline.Native.OpenBlas;
+namespace EphysPipeline.Core.Blas;
 
 /// <summary>Checks BLAS shapes before a call, so a wrong size is an exception here rather than memory corruption.</summary>
-internal static class BlasArguments
+public static class BlasArguments
 {
-    internal static void Gemm(BlasOp opA, BlasOp opB, int m, int n, int k, int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
+    public static void Gemm(BlasOp opA, BlasOp opB, int m, int n, int k, int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
     {
         if (m < 0 || n < 0 || k < 0) throw new ArgumentOutOfRangeException(nameof(m), $"negative dimension m={m} n={n} k={k}");
         var (aRows, aCols) = opA == BlasOp.None ? (m, k) : (k, m);
@@ -13,7 +13,7 @@ internal static class BlasArguments
         Matrix("C", m, n, cLength, ldc);
     }
 
-    internal static void Herk(int n, int k, int aLength, int lda, int cLength, int ldc)
+    public static void Herk(int n, int k, int aLength, int lda, int cLength, int ldc)
     {
         if (n < 0 || k < 0) throw new ArgumentOutOfRangeException(nameof(n), $"negative dimension n={n} k={k}");
         Matrix("A", n, k, aLength, lda);

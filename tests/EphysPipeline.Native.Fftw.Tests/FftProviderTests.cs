@@ -1,11 +1,30 @@
 using System.Numerics;
-using EphysPipeline.Native.Fftw;
+using EphysPipeline.Backends.Managed;
+using EphysPipeline.Core.Fft;
 using EphysPipeline.TestSupport;
 
 namespace EphysPipeline.Native.Fftw.Tests;
 
-public class FftwProviderTests
+/// <summary>FFTW against the MathNet reference.</summary>
+public sealed class FftwProviderTests : FftProviderContract
 {
+    protected override IFftProvider Provider => FftwProvider.Shared;
+
+    [Fact]
+    public void NameReportsFftwVersion() => Assert.StartsWith("fftw-3", FftwProvider.Shared.Name);
+}
+
+/// <summary>The managed FftSharp + Bluestein provider against the same reference and checks.</summary>
+public sealed class FftSharpProviderTests : FftProviderContract
+{
+    protected override IFftProvider Provider => FftSharpProvider.Shared;
+}
+
+/// <summary>Every FFT provider passes these (MathNet's pattern: one body of tests, compiled once per provider).</summary>
+public abstract class FftProviderContract
+{
+    protected abstract IFftProvider Provider { get; }
+
     private static double[] Noise(int n, int seed)
     {
         var rng = new Random(seed);
@@ -23,7 +42,7 @@ public class FftwProviderTests
         var expected = new Complex[n / 2 + 1];
         var actual = new Complex[n / 2 + 1];
         ManagedFftProvider.Instance.CreateReal(n).Forward(x, expected);
-        using var fft = FftwProvider.Shared.CreateReal(n);
+        using var fft = Provider.CreateReal(n);
         fft.Forward(x, actual);
         for (int k = 0; k < expected.Length; k++)
             Assert.True((expected[k] - actual[k]).Magnitude <= 1e-12 * Math.Max(1, n), $"bin {k}: {expected[k]} vs {actual[k]}");
@@ -35,7 +54,7 @@ public class FftwProviderTests
     public void RealRoundTripIsNTimesInput(int n)
     {
         var x = Noise(n, 7);
-        using var fft = FftwProvider.Shared.CreateReal(n);
+        using var fft = Provider.CreateReal(n);
         var spectrum = new Complex[n / 2 + 1];
         var back = new double[n];
         fft.Forward(x, spectrum);
@@ -49,8 +68,8 @@ public class FftwProviderTests
         const int n = 512;
         var x = Noise(n, 3);
         var spectrum = new Complex[n / 2 + 1];
-        FftwProvider.Shared.CreateReal(n).Forward(x, spectrum);
-        using var single = FftwProvider.Shared.CreateRealSingle(n);
+        Provider.CreateReal(n).Forward(x, spectrum);
+        using var single = Provider.CreateRealSingle(n);
         var interleaved = new float[2 * (n / 2 + 1)];
         single.Forward(x.Select(v => (float)v).ToArray(), interleaved);
         for (int k = 0; k < spectrum.Length; k++)
@@ -69,7 +88,7 @@ public class FftwProviderTests
         const int n = 300;
         var x = Noise(2 * n, 11);
         var z = Enumerable.Range(0, n).Select(i => new Complex(x[2 * i], x[2 * i + 1])).ToArray();
-        using var fft = FftwProvider.Shared.CreateComplex(n);
+        using var fft = Provider.CreateComplex(n);
         var reference = ManagedFftProvider.Instance.CreateComplex(n);
         foreach (bool forward in new[] { true, false })
         {
@@ -87,10 +106,10 @@ public class FftwProviderTests
         const int n = 2000;
         var x = Noise(n, 5);
         var reference = new Complex[n / 2 + 1];
-        FftwProvider.Shared.CreateReal(n).Forward(x, reference);
+        Provider.CreateReal(n).Forward(x, reference);
         Parallel.For(0, 8, _ =>
         {
-            using var fft = FftwProvider.Shared.CreateReal(n);
+            using var fft = Provider.CreateReal(n);
             var spectrum = new Complex[n / 2 + 1];
             for (int rep = 0; rep < 20; rep++)
             {
@@ -101,12 +120,9 @@ public class FftwProviderTests
     }
 
     [Fact]
-    public void NameReportsFftwVersion() => Assert.StartsWith("fftw-3", FftwProvider.Shared.Name);
-
-    [Fact]
     public void WrongBufferSizesAreRejected()
     {
-        using var fft = FftwProvider.Shared.CreateReal(64);
+        using var fft = Provider.CreateReal(64);
         Assert.Throws<ArgumentException>(() => fft.Forward(new double[63], new Complex[33]));
         Assert.Throws<ArgumentException>(() => fft.Forward(new double[64], new Complex[32]));
     }

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace EphysPipeline.Native.OpenBlas;
+namespace EphysPipeline.Core.Blas;
 
 /// <summary>Whether an operand of a product is used as stored or conjugate-transposed.</summary>
 public enum BlasOp
