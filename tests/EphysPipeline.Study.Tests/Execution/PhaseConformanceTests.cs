@@ -51,7 +51,7 @@ public class PhaseConformanceTests(ITestOutputHelper output)
                 injection_s: 30
             """);
         var manifest = ManifestLoader.Load(dir.File("study.yaml"));
-        var outcome = new StudyRunner(manifest, ConfigLoader.Load(manifest.AnalysisPath), SilentReporter.Instance).Run(new RunOptions { Jobs = 1 });
+        var outcome = new StudyRunner(manifest, ConfigLoader.Load(manifest.AnalysisPath), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 1 });
         Assert.Empty(outcome.Failures);
         return manifest.OutputDirectory;
     }
