@@ -56,6 +56,10 @@ internal static class Hdf5Library
     private static Globals ReadGlobals()
     {
         var library = LibraryHandle.Value;
+        // No exit handler: at exit it closes every file still registered, and a file whose H5Fclose failed (its last
+        // flush hit a full or failing disk) stays registered with its memory already freed, so the handler segfaults.
+        // Every file this program writes is closed explicitly before it is renamed into place; nothing is left to flush.
+        H5.Check(H5.H5dont_atexit(), "H5dont_atexit");
         // The globals hold valid ids only after H5open has run.
         H5.Check(H5.H5open(), "H5open");
         return new Globals(library);

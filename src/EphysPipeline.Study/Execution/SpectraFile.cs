@@ -8,11 +8,17 @@ namespace EphysPipeline.Study.Execution;
 /// </summary>
 public static class SpectraFile
 {
-    public static void Write(string path, IReadOnlyList<SpectralArray> arrays)
+    /// <summary>
+    /// Builds a session's file in memory and streams it to <paramref name="destination"/>: the disk is written by .NET,
+    /// so a full or failing disk is an ordinary IOException instead of a failure inside libhdf5.
+    /// </summary>
+    public static void Write(Stream destination, IReadOnlyList<SpectralArray> arrays)
     {
-        using var file = Hdf5File.Create(path);
+        // libhdf5 refuses a second open file of the same name, in memory too: sessions write theirs at the same time.
+        using var file = Hdf5File.CreateInMemory($"{SessionStore.SpectraFile}-{Guid.NewGuid():N}");
         file.WriteAttribute("schema", 1);
         foreach (var array in arrays) WriteArray(file, array.Name, array);
+        file.WriteImage(destination);
     }
 
     /// <summary>Copies each session's spectra.h5 into one file under /&lt;session&gt;/, in the given order.</summary>
@@ -24,9 +30,12 @@ public static class SpectraFile
         {
             using var source = Hdf5File.OpenRead(sessionPath);
             using var group = file.CreateGroup(session);
-            // Copied as stored: a study of hundreds of sessions would otherwise re-compress every spectrum.
             foreach (var member in source.Members().Where(m => m.Kind == Hdf5ObjectKind.Group))
-                group.CopyFrom(source, member.Name, member.Name);
+            {
+                using var from = source.OpenGroup(member.Name);
+                using var to = group.CreateGroup(member.Name);
+                CopyArray(from, to);
+            }
         }
     }
 
@@ -38,12 +47,31 @@ public static class SpectraFile
         using (var power = group.CreateDataset<double>("power", shape, chunks, gzipLevel: 1, shuffle: true))
         {
             power.WriteAll<double>(array.Values);
-            power.WriteAttribute("units", "V^2/Hz");
-            power.WriteAttribute("dimensions", array.Times is null ? "channel, frequency" : "channel, time, frequency");
+            WritePowerAttributes(power, "V^2/Hz", array.Times is null ? "channel, frequency" : "channel, time, frequency");
         }
         group.WriteDataset<double>("frequencies", array.Frequencies);
         if (array.Times is not null) group.WriteDataset<double>("times", array.Times);
         group.WriteDataset<long>("channels", array.Channels);
         group.WriteStrings("regions", array.Regions).Dispose();
+    }
+
+    // The power array (the bulk of the file) is copied chunk by chunk as stored: a study of hundreds of sessions would
+    // otherwise decompress and re-compress every spectrum. The small datasets are rewritten as WriteArray writes them.
+    private static void CopyArray(Hdf5Group from, Hdf5Group to)
+    {
+        using (var power = from.OpenDataset("power"))
+        using (var copy = to.CopyChunkedDataset(power, "power"))
+            WritePowerAttributes(copy, power.ReadAttributeString("units"), power.ReadAttributeString("dimensions"));
+        using (var frequencies = from.OpenDataset("frequencies")) to.WriteDataset<double>("frequencies", frequencies.ReadAll<double>());
+        if (from.KindOf("times") == Hdf5ObjectKind.Dataset)
+            using (var times = from.OpenDataset("times")) to.WriteDataset<double>("times", times.ReadAll<double>());
+        using (var channels = from.OpenDataset("channels")) to.WriteDataset<long>("channels", channels.ReadAll<long>());
+        using (var regions = from.OpenDataset("regions")) to.WriteStrings("regions", regions.ReadStrings()).Dispose();
+    }
+
+    private static void WritePowerAttributes(Hdf5Dataset power, string units, string dimensions)
+    {
+        power.WriteAttribute("units", units);
+        power.WriteAttribute("dimensions", dimensions);
     }
 }
