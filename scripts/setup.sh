@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libhdf5-103-1 libfftw3-double3 libfftw3-single3 libopenblas0)
+packages=(libhdf5-103-1 libhdf5-hl-100 libfftw3-double3 libfftw3-single3 libopenblas0)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

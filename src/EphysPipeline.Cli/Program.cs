@@ -9,7 +9,7 @@ namespace EphysPipeline.Cli
     using EphysPipeline.Core;
     using EphysPipeline.Study.Manifest;
 
-    /// <summary>The `ephys` command line. Exit codes: 0 ok, 1 bad input or usage, 2 internal error.</summary>
+    /// <summary>The `ephys` command line. Exit codes: 0 ok, 1 bad input, usage or an output the disk refused, 2 internal error.</summary>
     public static class EphysCli
     {
         public const int Ok = 0;
@@ -39,7 +39,7 @@ namespace EphysPipeline.Cli
             {
                 return Build().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
             }
-            catch (Exception e) when (e is EphysInputException or NativeLibraryMissingException or StudyValidationException)
+            catch (Exception e) when (e is EphysInputException or NativeLibraryMissingException or StudyValidationException or OutputWriteException)
             {
                 error.WriteLine($"ephys: {e.Message}");
                 if (debug) error.WriteLine(e);

@@ -228,6 +228,21 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
         return H5.Check(H5S.H5Screate_simple(rank, counts, null), call);
     }
 
+    /// <summary>Makes this 1-D dataset the dimension scale (netCDF-4 coordinate variable) named <paramref name="dimension"/>.</summary>
+    public void MakeDimensionScale(string dimension)
+    {
+        Hdf5Library.Enter();
+        H5.Check(H5DS.H5DSset_scale((H5DatasetHandle)Handle, dimension), Call("H5DSset_scale", dimension));
+    }
+
+    /// <summary>Attaches <paramref name="scale"/> to this dataset's dimension <paramref name="dimension"/> and labels it.</summary>
+    public void AttachScale(Hdf5Dataset scale, int dimension, string label)
+    {
+        Hdf5Library.Enter();
+        H5.Check(H5DS.H5DSattach_scale((H5DatasetHandle)Handle, (H5DatasetHandle)scale.Handle, (uint)dimension), Call("H5DSattach_scale", scale.Path));
+        H5.Check(H5DS.H5DSset_label((H5DatasetHandle)Handle, (uint)dimension, label), Call("H5DSset_label", label));
+    }
+
     private string Describe(string function, ReadOnlySpan<long> start, ReadOnlySpan<long> count)
     {
         var text = new StringBuilder(function).Append('(').Append(Path).Append(" [");

@@ -31,7 +31,36 @@ public sealed class Hdf5File : Hdf5Group
     public static Hdf5File OpenReadWrite(string path) => Open(path, H5F.AccessReadWrite);
 
     /// <summary>Creates a file, replacing an existing one unless <paramref name="overwrite"/> is false. Objects carry no timestamps.</summary>
-    public static Hdf5File Create(string path, bool overwrite = true)
+    public static Hdf5File Create(string path, bool overwrite = true) => Create(path, overwrite, inMemory: false);
+
+    /// <summary>
+    /// Creates a file held in memory only (HDF5's core driver without a backing store): libhdf5 never touches the disk,
+    /// so a full or failing disk cannot fail inside it. Save it with <see cref="WriteImage"/>.
+    /// </summary>
+    public static Hdf5File CreateInMemory(string name) => Create(name, overwrite: true, inMemory: true);
+
+    /// <summary>Writes the whole file (as it would be on disk) to <paramref name="destination"/>; for files from <see cref="CreateInMemory"/>.</summary>
+    public unsafe void WriteImage(Stream destination)
+    {
+        Hdf5Library.Enter();
+        var call = $"H5Fget_file_image({FileName})";
+        H5.Check(H5F.H5Fflush(Handle, H5F.ScopeLocal), call);
+        var file = (H5FileHandle)Handle;
+        var size = (long)H5.Check((long)H5F.H5Fget_file_image(file, null, 0), call);
+        var buffer = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)Math.Max(1, size));
+        try
+        {
+            H5.Check((long)H5F.H5Fget_file_image(file, buffer, (nuint)size), call);
+            using var image = new UnmanagedMemoryStream(buffer, size);
+            image.CopyTo(destination, 1 << 20);
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(buffer);
+        }
+    }
+
+    private static Hdf5File Create(string path, bool overwrite, bool inMemory)
     {
         Hdf5Library.Enter();
         var call = $"H5Fcreate({path})";
@@ -42,6 +71,7 @@ public sealed class Hdf5File : Hdf5Group
         // so the file is complete on disk before it is renamed into place.
         using var fileAccess = H5.Check(H5P.H5Pcreate(Hdf5Library.Ids.FileAccessClass), call);
         H5.Check(H5P.H5Pset_fclose_degree(fileAccess, H5P.CloseStrong), call);
+        if (inMemory) H5.Check(H5P.H5Pset_fapl_core(fileAccess, 1 << 20, backingStore: false), call);
         var handle = H5.Check(H5F.H5Fcreate(path, overwrite ? H5F.AccessTruncate : H5F.AccessExclusive,
             fileCreate, fileAccess), call);
         return new Hdf5File(handle, path);

@@ -53,7 +53,7 @@ public sealed class SlurmSubmitter(SlurmClient client, EphysLauncher launcher)
         int number = (previous?.Submissions.Count ?? 0) + 1;
 
         // Slurm does not create log folders: a task whose --output folder is missing dies without a word.
-        Directory.CreateDirectory(JobScripts.LogDirectory(output));
+        Study.Outputs.AtomicFile.CreateDirectory(JobScripts.LogDirectory(output));
         // `ephys merge OUTPUT` and `ephys slurm status OUTPUT` find the manifest through this pointer.
         StudyMerger.WritePointer(manifest);
         var arrayScript = Path.Combine(SlurmJobs.Folder(output), $"array-{number}.sh");

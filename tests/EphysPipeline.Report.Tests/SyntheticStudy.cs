@@ -46,9 +46,9 @@ internal static class SyntheticStudy
                             power[c * freqs.Length + f] = Psd(freqs[f], gains[c], post && drug == "ketamine") * Math.Exp(0.15 * Normal(rng));
                     using var psd = group.CreateGroup("psd_" + epoch);
                     psd.WriteDataset<double>("power", power, [4, freqs.Length]);
-                    psd.WriteDataset<double>("frequencies", freqs);
-                    psd.WriteDataset<long>("channels", new long[] { 0, 1, 2, 3 });
-                    psd.WriteStrings("regions", regions);
+                    psd.WriteDataset<double>("frequency", freqs);
+                    psd.WriteDataset<long>("channel", new long[] { 0, 1, 2, 3 });
+                    psd.WriteStrings("region", regions);
                     for (int c = 0; c < 4; c++)
                     {
                         foreach (var (name, low, high) in bands)
@@ -91,10 +91,10 @@ internal static class SyntheticStudy
                                 Psd(sgFreqs[f], gains[c], times[t] > 0 && drug == "ketamine") * Math.Exp(0.1 * Normal(rng));
                 using var spectrogram = group.CreateGroup("spectrogram");
                 spectrogram.WriteDataset<double>("power", sg, [4, times.Length, sgFreqs.Length]);
-                spectrogram.WriteDataset<double>("times", times);
-                spectrogram.WriteDataset<double>("frequencies", sgFreqs);
-                spectrogram.WriteDataset<long>("channels", new long[] { 0, 1, 2, 3 });
-                spectrogram.WriteStrings("regions", regions);
+                spectrogram.WriteDataset<double>("time", times);
+                spectrogram.WriteDataset<double>("frequency", sgFreqs);
+                spectrogram.WriteDataset<long>("channel", new long[] { 0, 1, 2, 3 });
+                spectrogram.WriteStrings("region", regions);
             }
         File.WriteAllText(Path.Combine(folder, "metrics.csv"), metrics.ToString());
         File.WriteAllText(Path.Combine(folder, "pairs.csv"), pairs.ToString());

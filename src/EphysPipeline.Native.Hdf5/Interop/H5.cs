@@ -9,6 +9,9 @@ internal static partial class H5
     internal static partial int H5open();
 
     [LibraryImport(Hdf5Library.Name)]
+    internal static partial int H5dont_atexit();
+
+    [LibraryImport(Hdf5Library.Name)]
     internal static partial int H5get_libversion(out uint major, out uint minor, out uint release);
 
     [LibraryImport(Hdf5Library.Name)]

@@ -33,5 +33,17 @@ internal static unsafe partial class H5D
     internal static partial int H5Dset_extent(H5DatasetHandle dataset, ulong* size);
 
     [LibraryImport(Hdf5Library.Name)]
+    internal static partial int H5Dget_num_chunks(H5DatasetHandle dataset, H5SpaceHandle fileSpace, out ulong count);
+
+    [LibraryImport(Hdf5Library.Name)]
+    internal static partial int H5Dget_chunk_info(H5DatasetHandle dataset, H5SpaceHandle fileSpace, ulong index, ulong* offset, out uint filterMask, out ulong address, out ulong size);
+
+    [LibraryImport(Hdf5Library.Name)]
+    internal static partial int H5Dread_chunk(H5DatasetHandle dataset, H5PropertyListHandle transfer, ulong* offset, out uint filters, void* buffer);
+
+    [LibraryImport(Hdf5Library.Name)]
+    internal static partial int H5Dwrite_chunk(H5DatasetHandle dataset, H5PropertyListHandle transfer, uint filters, ulong* offset, nuint size, void* buffer);
+
+    [LibraryImport(Hdf5Library.Name)]
     internal static partial int H5Dclose(long datasetId);
 }

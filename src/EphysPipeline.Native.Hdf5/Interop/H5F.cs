@@ -23,6 +23,10 @@ internal static partial class H5F
     [LibraryImport(Hdf5Library.Name)]
     internal static partial int H5Fflush(Hdf5Handle objectId, int scope);
 
+    /// <summary>Copies the file's image (a core-driver file's whole content) into buffer; with a null buffer, returns its size.</summary>
+    [LibraryImport(Hdf5Library.Name)]
+    internal static unsafe partial nint H5Fget_file_image(H5FileHandle file, void* buffer, nuint size);
+
     [LibraryImport(Hdf5Library.Name)]
     internal static partial int H5Fclose(long fileId);
 }

@@ -47,6 +47,10 @@ internal static unsafe partial class H5P
     [LibraryImport(Hdf5Library.Name)]
     internal static partial int H5Pset_fclose_degree(H5PropertyListHandle fileAccess, int degree);
 
+    /// <summary>The core (memory) driver; with backing_store false nothing is ever written to disk by libhdf5.</summary>
+    [LibraryImport(Hdf5Library.Name)]
+    internal static partial int H5Pset_fapl_core(H5PropertyListHandle fileAccess, nuint increment, [MarshalAs(UnmanagedType.U1)] bool backingStore);
+
     [LibraryImport(Hdf5Library.Name)]
     internal static partial int H5Pclose(long propertyListId);
 }

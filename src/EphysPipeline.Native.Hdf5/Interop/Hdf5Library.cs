@@ -12,9 +12,14 @@ namespace EphysPipeline.Native.Hdf5.Interop;
 internal static class Hdf5Library
 {
     internal const string Name = "hdf5";
+    internal const string HighLevelName = "hdf5_hl";
     private const string AptPackage = "libhdf5-103-1";
+    private const string HighLevelAptPackage = "libhdf5-hl-100";
     private static readonly string[] Candidates = ["libhdf5_serial.so.103", "libhdf5.so.103", "libhdf5.so.310", "libhdf5.so"];
+    private static readonly string[] HighLevelCandidates = ["libhdf5_serial_hl.so.100", "libhdf5_hl.so.100", "libhdf5_hl.so.310", "libhdf5_hl.so"];
     private static readonly Lazy<IntPtr> LibraryHandle = new(Load);
+    // Loaded on first use: only writing dimension scales needs it.
+    private static readonly Lazy<IntPtr> HighLevelHandle = new(LoadHighLevel);
     private static readonly Lazy<Globals> GlobalIds = new(ReadGlobals);
 
     [ThreadStatic] private static bool threadReady;
@@ -39,8 +44,12 @@ internal static class Hdf5Library
         return $"{major}.{minor}.{release}";
     }
 
-    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path) =>
-        name == Name ? LibraryHandle.Value : IntPtr.Zero;
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path) => name switch
+    {
+        Name => LibraryHandle.Value,
+        HighLevelName => HighLevelHandle.Value,
+        _ => IntPtr.Zero,
+    };
 
     private static IntPtr Load()
     {
@@ -53,9 +62,25 @@ internal static class Hdf5Library
         throw new NativeLibraryMissingException(names[0], AptPackage, string.Join(", ", names));
     }
 
+    private static IntPtr LoadHighLevel()
+    {
+        _ = LibraryHandle.Value;
+        var overridePath = Environment.GetEnvironmentVariable("EPHYS_HDF5_HL_LIB");
+        string[] names = string.IsNullOrWhiteSpace(overridePath) ? HighLevelCandidates : [overridePath];
+        foreach (var candidate in names)
+        {
+            if (NativeLibrary.TryLoad(candidate, out var handle)) return handle;
+        }
+        throw new NativeLibraryMissingException(names[0], HighLevelAptPackage, string.Join(", ", names));
+    }
+
     private static Globals ReadGlobals()
     {
         var library = LibraryHandle.Value;
+        // No exit handler: at exit it closes every file still registered, and a file whose H5Fclose failed (its last
+        // flush hit a full or failing disk) stays registered with its memory already freed, so the handler segfaults.
+        // Every file this program writes is closed explicitly before it is renamed into place; nothing is left to flush.
+        H5.Check(H5.H5dont_atexit(), "H5dont_atexit");
         // The globals hold valid ids only after H5open has run.
         H5.Check(H5.H5open(), "H5open");
         return new Globals(library);

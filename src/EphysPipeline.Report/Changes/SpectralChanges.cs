@@ -83,9 +83,9 @@ public sealed class SpectralChanges
     private static Psd ReadPsd(Hdf5Group session, string name)
     {
         using var g = session.OpenGroup(name);
-        using var f = g.OpenDataset("frequencies");
-        using var c = g.OpenDataset("channels");
-        using var r = g.OpenDataset("regions");
+        using var f = g.OpenDataset("frequency");
+        using var c = g.OpenDataset("channel");
+        using var r = g.OpenDataset("region");
         using var p = g.OpenDataset("power");
         return new Psd(f.ReadAll<double>(), c.ReadAll<long>(), r.ReadStrings(), p.ReadAll<double>());
     }
@@ -124,8 +124,8 @@ public sealed class SpectralChanges
     private static Course ReadTimeCourses(Hdf5Group session, IReadOnlyDictionary<string, (double Low, double High)> bands)
     {
         using var g = session.OpenGroup("spectrogram");
-        using var tDs = g.OpenDataset("times");
-        using var fDs = g.OpenDataset("frequencies");
+        using var tDs = g.OpenDataset("time");
+        using var fDs = g.OpenDataset("frequency");
         using var p = g.OpenDataset("power");
         var times = tDs.ReadAll<double>();
         var freqs = fDs.ReadAll<double>();

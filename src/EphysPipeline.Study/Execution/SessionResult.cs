@@ -14,6 +14,9 @@ public sealed record SpectralArray(
     string[] Regions,
     double[] Values)
 {
+    /// <summary>The epoch of an epoch's PSD; null for the spectrogram.</summary>
+    public string? Epoch { get; init; }
+
     public long[] Shape => Times is null
         ? [Channels.Length, Frequencies.Length]
         : [Channels.Length, Times.Length, Frequencies.Length];

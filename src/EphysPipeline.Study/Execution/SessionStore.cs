@@ -41,19 +41,22 @@ public static class SessionStore
     /// <summary>True when the folder holds a successful result, whatever inputs it came from.</summary>
     public static bool IsFinishedAnyFingerprint(string folder) => ReadRecord(folder) is { Status: "ok" };
 
-    /// <summary>Writes a session's tables (and spectra through <paramref name="writeSpectra"/>), then its status file.</summary>
-    public static void Write(string folder, SessionKey key, SessionResult result, SessionRecord record, Action<string, IReadOnlyList<SpectralArray>>? writeSpectra)
+    /// <summary>
+    /// Writes a session's tables (and spectra through <paramref name="writeSpectra"/>), then its status file. A disk that
+    /// refuses a write throws <see cref="Core.OutputWriteException"/> and leaves the folder without a status file (redone by a rerun).
+    /// </summary>
+    public static void Write(string folder, SessionKey key, SessionResult result, SessionRecord record, Action<Stream, IReadOnlyList<SpectralArray>>? writeSpectra)
     {
-        Directory.CreateDirectory(folder);
+        AtomicFile.CreateDirectory(folder);
         // A stale status file must not vouch for the new, partly written folder.
-        File.Delete(Path.Combine(folder, StatusFile));
+        AtomicFile.Delete(Path.Combine(folder, StatusFile));
         AtomicFile.WriteText(Path.Combine(folder, Tables.Metrics), w => Tables.Write(w, key, result.Metrics));
         AtomicFile.WriteText(Path.Combine(folder, Tables.Pairs), w => Tables.Write(w, key, result.Pairs));
         AtomicFile.WriteText(Path.Combine(folder, Tables.Units), w => Tables.Write(w, key, result.Units));
         AtomicFile.WriteText(Path.Combine(folder, Tables.Sessions), w => Tables.Write(w, key, result.Summary));
         var spectraPath = Path.Combine(folder, SpectraFile);
-        if (writeSpectra is not null && result.Spectra.Count > 0) AtomicFile.WriteVia(spectraPath, temp => writeSpectra(temp, result.Spectra));
-        else File.Delete(spectraPath);
+        if (writeSpectra is not null && result.Spectra.Count > 0) AtomicFile.Write(spectraPath, stream => writeSpectra(stream, result.Spectra));
+        else AtomicFile.Delete(spectraPath);
         AtomicFile.WriteText(Path.Combine(folder, StatusFile), JsonSerializer.Serialize(record, Json) + "\n");
     }
 }

@@ -63,7 +63,7 @@ public static class StudyMerger
 
         var studySpectra = Path.Combine(output, SessionStore.SpectraFile);
         if (spectraFiles.Count > 0) AtomicFile.WriteVia(studySpectra, temp => SpectraFile.Combine(temp, spectraFiles));
-        else File.Delete(studySpectra);
+        else AtomicFile.Delete(studySpectra);
 
         WriteProvenance(manifest, config, commandLine, started, records);
     }

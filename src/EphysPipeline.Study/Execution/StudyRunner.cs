@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using EphysPipeline.Core;
 using EphysPipeline.Study.Config;
 using EphysPipeline.Study.Manifest;
@@ -50,7 +51,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
     public RunOutcome Run(RunOptions options)
     {
         var started = DateTimeOffset.UtcNow;
-        Directory.CreateDirectory(manifest.OutputDirectory);
+        AtomicFile.CreateDirectory(manifest.OutputDirectory);
         AtomicFile.CleanStaleTemporaries(manifest.OutputDirectory);
         StudyMerger.WritePointer(manifest);
 
@@ -68,15 +69,29 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         var budget = new MemoryBudget(options.MaxMemoryBytes / jobs);
         var failures = new List<SessionFailure>();
         int succeeded = 0;
-        Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = jobs }, item =>
+        ExceptionDispatchInfo? stopped = null;
+        Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = jobs }, (item, loop) =>
         {
-            var failure = RunSession(item.Spec, item.Fingerprint, budget, jobs);
+            SessionFailure? failure;
+            try
+            {
+                failure = RunSession(item.Spec, item.Fingerprint, budget, jobs);
+            }
+            catch (Exception e)
+            {
+                // Not a session's fault (a disk that refuses writes): start no more sessions, let the running ones
+                // finish (a finished one stays finished for the rerun), then report this one error.
+                Interlocked.CompareExchange(ref stopped, ExceptionDispatchInfo.Capture(e), null);
+                loop.Stop();
+                return;
+            }
             lock (failures)
             {
                 if (failure is null) succeeded++;
                 else failures.Add(failure);
             }
         });
+        stopped?.Throw();
         failures.Sort((a, b) => IndexOf(a.Session).CompareTo(IndexOf(b.Session)));
 
         if (options.Shard is null)

@@ -109,7 +109,7 @@ internal sealed class MultitaperStage : IBlockStage
             else row.Fill(double.NaN);
         }
         result.Spectra.Add(new SpectralArray($"psd_mt_{epoch.Name}", _frequencies, null,
-            _context.Channels.Select(ch => ch.ElectrodeId).ToArray(), _context.Channels.Select(ch => ch.Region).ToArray(), values));
+            _context.Channels.Select(ch => ch.ElectrodeId).ToArray(), _context.Channels.Select(ch => ch.Region).ToArray(), values) { Epoch = epoch.Name });
     }
 
     public void Dispose()

@@ -65,7 +65,7 @@ internal sealed class SpectralStage : IBlockStage
         var values = new double[spectra.Length * first.Frequencies.Length];
         for (int c = 0; c < spectra.Length; c++) spectra[c].Power.CopyTo(values, c * first.Frequencies.Length);
         result.Spectra.Add(new SpectralArray($"psd_{epoch.Name}", first.Frequencies, null,
-            _context.Channels.Select(ch => ch.ElectrodeId).ToArray(), _context.Channels.Select(ch => ch.Region).ToArray(), values));
+            _context.Channels.Select(ch => ch.ElectrodeId).ToArray(), _context.Channels.Select(ch => ch.Region).ToArray(), values) { Epoch = epoch.Name });
     }
 
     private void AddAperiodic(SessionResult result, EpochPlan epoch, int c, PowerSpectrum psd, AperiodicOptions options)

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using EphysPipeline.Cli;
+
+namespace EphysPipeline.Study.Tests.Execution;
+
+/// <summary>Runs the real `ephys` command line as a child process, as a user would.</summary>
+internal static class EphysProcess
+{
+    public sealed record Result(int ExitCode, string StandardError)
+    {
+        /// <summary>The lines the CLI prints for an error (they start with "ephys:").</summary>
+        public IReadOnlyList<string> ErrorLines => StandardError.Split('\n').Where(l => l.StartsWith("ephys:", StringComparison.Ordinal)).ToList();
+    }
+
+    public static string Dotnet => Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+
+    public static ProcessStartInfo StartInfo(params string[] args)
+    {
+        var start = new ProcessStartInfo(Dotnet) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(typeof(EphysCli).Assembly.Location);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return start;
+    }
+
+    public static Result Run(TimeSpan limit, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(args))!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException($"ephys {string.Join(' ', args)} did not finish in {limit.TotalSeconds} s");
+        }
+        process.WaitForExit();
+        _ = stdout.Result;
+        return new Result(process.ExitCode, stderr.Result);
+    }
+}
