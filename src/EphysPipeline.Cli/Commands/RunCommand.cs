@@ -37,12 +37,22 @@ public static class RunCommand
                 Shard = ParseShard(parse.GetValue(shard)),
                 CommandLine = "ephys " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
+            using var runLock = Locked(manifest.OutputDirectory, options.Shard);
             var outcome = Execute(manifest, config, options, parse.GetValue(quiet) || Console.IsErrorRedirected || Console.IsOutputRedirected);
             int code = Report(manifest, outcome);
             if (options.Shard is null) code = Math.Max(code, CompareStep.Run(manifest.OutputDirectory));
             return code;
         });
         return command;
+    }
+
+    /// <summary>Takes the output folder's run lock (a second run gets an error naming the holder) for the whole command.</summary>
+    internal static RunLock Locked(string outputDirectory, Shard? shard)
+    {
+        var runLock = RunLock.Acquire(outputDirectory, shard);
+        foreach (var gone in runLock.TakenOver)
+            Console.Error.WriteLine($"warning: took over the lock of a run that is no longer running ({gone})");
+        return runLock;
     }
 
     internal static RunOutcome Execute(StudyManifest manifest, AnalysisConfig config, RunOptions options, bool quiet)
