@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EphysPipeline.Report;
+using EphysPipeline.Study.Execution;
 
 namespace EphysPipeline.Cli.Commands;
 
@@ -13,7 +14,9 @@ public static class CompareCommand
         command.SetAction(parse =>
         {
             // A missing or unreadable folder is an EphysInputException: the entry point prints it and exits 1.
-            var summary = Comparison.Run(parse.GetValue(output)!.FullName);
+            var directory = parse.GetValue(output)!.FullName;
+            using var runLock = Directory.Exists(directory) ? RunCommand.Locked(directory, shard: null) : null;
+            var summary = Comparison.Run(directory);
             foreach (var warning in summary.Warnings) Console.Error.WriteLine($"warning: {warning}");
             Console.WriteLine($"{summary.Outcomes} outcomes, {summary.Significant} with q < {Comparison.SignificanceQ}, {summary.Clusters} PSD cluster(s) with p < 0.05");
             Console.WriteLine($"wrote {summary.ComparisonCsv}");

@@ -17,6 +17,7 @@ public static class MergeCommand
             var directory = parse.GetValue(output)!.FullName;
             var manifest = ManifestLoader.Load(StudyMerger.ManifestOf(directory));
             var config = ConfigLoader.Load(manifest.AnalysisPath);
+            using var runLock = RunCommand.Locked(manifest.OutputDirectory, shard: null);
             StudyMerger.Merge(manifest, config, "ephys " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), DateTimeOffset.UtcNow);
             var failed = manifest.Sessions.Count(s => SessionStore.ReadRecord(SessionStore.Folder(manifest.OutputDirectory, s.Id)) is not { Status: "ok" });
             Console.Error.WriteLine($"{manifest.Name}: merged {manifest.Sessions.Count - failed} of {manifest.Sessions.Count} session(s) into {manifest.OutputDirectory}");

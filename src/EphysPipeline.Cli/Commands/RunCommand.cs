@@ -40,6 +40,7 @@ public static class RunCommand
                 CommandLine = "ephys " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
             var backends = SelectBackends(config);
+            using var runLock = Locked(manifest.OutputDirectory, options.Shard);
             var outcome = Execute(manifest, config, backends, options, parse.GetValue(quiet) || Console.IsErrorRedirected || Console.IsOutputRedirected);
             int code = Report(manifest, outcome);
             if (options.Shard is null) code = Math.Max(code, CompareStep.Run(manifest.OutputDirectory));
@@ -54,6 +55,15 @@ public static class RunCommand
         var selection = BackendSelector.Select(config.Execution.Fft, config.Execution.Blas);
         foreach (var warning in selection.Warnings) Console.Error.WriteLine($"ephys: warning: {warning}");
         return selection.Backends;
+    }
+
+    /// <summary>Takes the output folder's run lock (a second run gets an error naming the holder) for the whole command.</summary>
+    internal static RunLock Locked(string outputDirectory, Shard? shard)
+    {
+        var runLock = RunLock.Acquire(outputDirectory, shard);
+        foreach (var gone in runLock.TakenOver)
+            Console.Error.WriteLine($"warning: took over the lock of a run that is no longer running ({gone})");
+        return runLock;
     }
 
     internal static RunOutcome Execute(StudyManifest manifest, AnalysisConfig config, ComputeBackends backends, RunOptions options, bool quiet)
