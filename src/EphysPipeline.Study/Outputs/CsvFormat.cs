@@ -75,7 +75,7 @@ public static class CsvFormat
 
 /// <summary>
 /// Writes one table row at a time in the <see cref="CsvFormat"/> dialect through CsvHelper, which formats cells as
-/// UTF-8 straight into its buffer: 2.5× faster than the hand-written writer it replaced on pairs.csv (a high-density
+/// UTF-8 straight into its buffer: 2× faster than the hand-written writer it replaced on pairs.csv (a high-density
 /// probe gives millions of pair rows; docs/benchmarks.md). Dispose it to flush the rows into the writer.
 /// </summary>
 public sealed class CsvRowWriter(TextWriter writer) : IDisposable
