@@ -26,7 +26,7 @@ public static class BenchChild
         var config = ConfigLoader.Load(manifest.AnalysisPath);
         var clock = Stopwatch.StartNew();
         var outcome = new StudyRunner(manifest, config, RunCommand.SelectBackends(config), SilentReporter.Instance)
-            .Run(new RunOptions { Jobs = jobs, Force = true, CommandLine = "ephys bench" });
+            .Run(new RunOptions { Jobs = jobs, Threads = jobs, Force = true, CommandLine = "ephys bench" });
         var wall = clock.Elapsed.TotalSeconds;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var failure = outcome.Failures.Count == 0 ? null : $"{outcome.Failures[0].Session} [{outcome.Failures[0].Stage}]: {outcome.Failures[0].Reason}";

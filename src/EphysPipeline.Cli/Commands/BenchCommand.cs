@@ -17,10 +17,11 @@ public static class BenchCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Threads for the analysis (default: CPU count)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var work = new Option<string>("--work") { Description = "Directory for the cached workload and the results", DefaultValueFactory = _ => "bench-work" };
         var noPeers = new Option<bool>("--no-peers") { Description = "Skip the Python peers (numpy, scipy, MNE)" };
+        var scaling = new Option<bool>("--scaling") { Description = "Run the analysis at 1, 2, 4, … threads up to the CPU count: speed-up, efficiency, memory and each stage's share (no peers)" };
         var child = new Option<string?>("--child-manifest") { Hidden = true };
         var command = new Command("bench", "Time the full metric set end to end on a synthetic session, against the Python peers")
         {
-            profile, jobs, work, noPeers, child,
+            profile, jobs, work, noPeers, scaling, child,
         };
         command.SetAction(parse =>
         {
@@ -28,30 +29,63 @@ public static class BenchCommand
             if (parse.GetValue(child) is { } manifest) return BenchChild.Run(manifest, threads);
             var name = parse.GetValue(profile)!;
             var chosen = BenchProfile.Find(name) ?? throw new EphysInputException(null, "--profile", $"'{name}' is not standard or neuropixels");
-            return Run(new BenchWorkload(parse.GetValue(work)!, chosen), threads, !parse.GetValue(noPeers));
+            var workload = new BenchWorkload(parse.GetValue(work)!, chosen);
+            return parse.GetValue(scaling) ? Scaling(workload) : Run(workload, threads, !parse.GetValue(noPeers));
         });
         return command;
     }
 
-    private static int Run(BenchWorkload workload, int jobs, bool peers)
+    private static double Prepare(BenchWorkload workload)
     {
-        var err = Console.Error;
         var p = workload.Profile;
-        err.WriteLine($"bench {p.Name}: {p.Channels} ch × {p.Minutes} min × {p.Rate} Hz in {workload.Directory}");
+        Console.Error.WriteLine($"bench {p.Name}: {p.Channels} ch × {p.Minutes} min × {p.Rate} Hz in {workload.Directory}");
         double generated;
         try { generated = workload.Prepare(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new EphysInputException(workload.Directory, null, e.Message, e);
         }
-        err.WriteLine(generated > 0 ? $"  generated the session in {generated:F1} s" : "  session cached");
+        Console.Error.WriteLine(generated > 0 ? $"  generated the session in {generated:F1} s" : "  session cached");
+        return generated;
+    }
 
-        err.WriteLine("  analysing (child process) ...");
+    /// <summary>The analysis in a child process at <paramref name="threads"/>, with its stage timings from session.json.</summary>
+    private static (ChildMeasurement Ours, IReadOnlyDictionary<string, double> Stages) Analyse(BenchWorkload workload, int threads)
+    {
+        Console.Error.WriteLine($"  analysing with {threads} thread{(threads == 1 ? "" : "s")} (child process) ...");
         // A previous run's status file must not lend its stage timings to this run.
         if (File.Exists(workload.SessionRecordPath)) File.Delete(workload.SessionRecordPath);
-        var ours = BenchChild.Start(workload.ManifestPath, jobs);
+        var ours = BenchChild.Start(workload.ManifestPath, threads);
         var stages = File.Exists(workload.SessionRecordPath) ? BenchReport.ReadStages(workload.SessionRecordPath) : new Dictionary<string, double>();
-        err.WriteLine($"  ours: {ours.WallSeconds:F1} s wall");
+        Console.Error.WriteLine($"  ours: {ours.WallSeconds:F1} s wall");
+        return (ours, stages);
+    }
+
+    private static int Scaling(BenchWorkload workload)
+    {
+        Prepare(workload);
+        var points = new List<ScalingPoint>();
+        foreach (int threads in ScalingReport.ThreadCounts(Environment.ProcessorCount))
+        {
+            var (ours, stages) = Analyse(workload, threads);
+            points.Add(new ScalingPoint(threads, ours, stages));
+        }
+        var report = new ScalingReport(workload.Profile, points);
+        var markdown = report.Markdown();
+        File.WriteAllText(Path.Combine(workload.Directory, "scaling.json"),
+            JsonSerializer.Serialize(report.ToJson(), new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.WriteAllText(Path.Combine(workload.Directory, "scaling.md"), markdown);
+        Console.Out.Write(markdown);
+        Console.Error.WriteLine($"results: {Path.Combine(workload.Directory, "scaling.json")}, scaling.md");
+        return points.All(p => p.Measurement.Failures == 0) ? 0 : 1;
+    }
+
+    private static int Run(BenchWorkload workload, int jobs, bool peers)
+    {
+        var err = Console.Error;
+        var p = workload.Profile;
+        double generated = Prepare(workload);
+        var (ours, stages) = Analyse(workload, jobs);
 
         PeerResult? peerResult = null;
         if (peers)

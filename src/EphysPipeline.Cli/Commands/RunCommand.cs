@@ -19,12 +19,13 @@ public static class RunCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Sessions analysed at once (default: CPU count)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var force = new Option<bool>("--force") { Description = "Redo sessions whose results are up to date" };
         var only = new Option<string[]>("--only") { Description = "Only these session ids", AllowMultipleArgumentsPerToken = true };
+        var threads = new Option<int?>("--threads") { Description = "Threads in all, shared by the sessions analysed at once (default: CPU count)" };
         var maxMemory = new Option<string>("--max-memory") { Description = "Memory for sample blocks across all jobs, e.g. 512M, 2G", DefaultValueFactory = _ => "1G" };
         var shard = new Option<string?>("--shard") { Description = "Run only shard i of n (i/n) and skip the study-level merge (see ephys merge)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bars: one line per session (for batch logs)" };
         var command = new Command("run", "Analyse a study: per session, epoch and channel metrics, then the study tables and comparison")
         {
-            study, jobs, force, only, maxMemory, shard, quiet,
+            study, jobs, threads, force, only, maxMemory, shard, quiet,
         };
         command.SetAction(parse =>
         {
@@ -33,6 +34,7 @@ public static class RunCommand
             var options = new RunOptions
             {
                 Jobs = Math.Max(1, parse.GetValue(jobs)),
+                Threads = parse.GetValue(threads) is { } t ? Math.Max(1, t) : null,
                 Force = parse.GetValue(force),
                 Only = parse.GetValue(only),
                 MaxMemoryBytes = ParseBytes(parse.GetValue(maxMemory)!),

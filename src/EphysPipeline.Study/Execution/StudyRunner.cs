@@ -10,8 +10,11 @@ namespace EphysPipeline.Study.Execution;
 /// <summary>How a run is carried out.</summary>
 public sealed record RunOptions
 {
-    /// <summary>Sessions analysed at once (each also uses this many threads for its channels).</summary>
+    /// <summary>Sessions analysed at once.</summary>
     public int Jobs { get; init; } = 1;
+
+    /// <summary>Threads for the whole run, shared by the sessions analysed at once (default: the CPU count).</summary>
+    public int? Threads { get; init; }
 
     /// <summary>Redo sessions even when their results are up to date.</summary>
     public bool Force { get; init; }
@@ -67,6 +70,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
 
         int jobs = Math.Max(1, options.Jobs);
         var budget = new MemoryBudget(options.MaxMemoryBytes / jobs);
+        int threads = ThreadsPerSession(options, todo.Count);
         var failures = new List<SessionFailure>();
         int succeeded = 0;
         ExceptionDispatchInfo? stopped = null;
@@ -75,7 +79,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
             SessionFailure? failure;
             try
             {
-                failure = RunSession(item.Spec, item.Fingerprint, budget, jobs);
+                failure = RunSession(item.Spec, item.Fingerprint, budget, threads);
             }
             catch (Exception e)
             {
@@ -97,6 +101,17 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         if (options.Shard is null)
             StudyMerger.Merge(manifest, config, options.CommandLine, started);
         return new RunOutcome(selected.Count, selected.Count - todo.Count, succeeded, failures);
+    }
+
+    /// <summary>
+    /// One thread budget for the run: the sessions that run at once share it, so sessions × threads never exceeds it
+    /// (outputs are the same bits for any thread count).
+    /// </summary>
+    public static int ThreadsPerSession(RunOptions options, int sessions)
+    {
+        int total = Math.Max(1, options.Threads ?? Environment.ProcessorCount);
+        int atOnce = Math.Clamp(Math.Min(options.Jobs, sessions), 1, total);
+        return Math.Max(1, total / atOnce);
     }
 
     private int IndexOf(string session) => manifest.Sessions.ToList().FindIndex(s => s.Id == session);
