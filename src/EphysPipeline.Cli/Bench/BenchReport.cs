@@ -9,7 +9,7 @@ public sealed class BenchReport(BenchProfile profile, int jobs, double generateS
     IReadOnlyDictionary<string, double> stages, PeerResult? peers)
 {
     /// <summary>Runner steps in pipeline order (session.json timings_s keys).</summary>
-    private static readonly string[] Steps = ["open", "preprocess", "read", "spectral", "multitaper", "spectrogram", "entropy", "phase"];
+    internal static readonly string[] Steps = ["open", "preprocess", "read", "spectral", "multitaper", "spectrogram", "entropy", "phase"];
 
     public object ToJson() => new
     {

@@ -55,7 +55,8 @@ public sealed class ScalingReport(BenchProfile profile, IReadOnlyList<ScalingPoi
             md.AppendLine(inv, $"| {p.Threads} | {m.WallSeconds:F2} | {m.CpuSeconds:F2} | {SpeedUp(p):F2}× | {100 * SpeedUp(p) / p.Threads:F0} % | {(m.PeakBytes < 0 ? "–" : (m.PeakBytes / 1048576.0).ToString("F0", inv))} |");
         }
         md.AppendLine();
-        var stages = points.SelectMany(p => p.Stages.Keys).Distinct().ToList();
+        var seen = points.SelectMany(p => p.Stages.Keys).ToHashSet();
+        var stages = BenchReport.Steps.Where(seen.Contains).Concat(seen.Except(BenchReport.Steps).Order()).ToList();
         md.Append("| stage |");
         foreach (var p in points) md.Append(inv, $" {p.Threads} thr (s) |");
         md.AppendLine(" speed-up at the most threads | share of the wall time at the most threads |");
@@ -66,10 +67,10 @@ public sealed class ScalingReport(BenchProfile profile, IReadOnlyList<ScalingPoi
         foreach (var stage in stages)
         {
             md.Append(inv, $"| {stage} |");
-            foreach (var p in points) md.Append(p.Stages.TryGetValue(stage, out var s) ? s.ToString("F2", inv) : "–").Append(" |");
+            foreach (var p in points) md.Append(' ').Append(p.Stages.TryGetValue(stage, out var s) ? s.ToString("F2", inv) : "–").Append(" |");
             bool both = points[0].Stages.TryGetValue(stage, out var one) && last.Stages.TryGetValue(stage, out var many) && many > 0;
-            md.Append(both ? (one / last.Stages[stage]).ToString("F2", inv) + "×" : "–").Append(" |");
-            md.AppendLine(last.Stages.TryGetValue(stage, out var at) ? (100 * at / last.Measurement.WallSeconds).ToString("F0", inv) + " % |" : "– |");
+            md.Append(' ').Append(both ? (one / last.Stages[stage]).ToString("F2", inv) + "×" : "–").Append(" |");
+            md.Append(' ').AppendLine(last.Stages.TryGetValue(stage, out var at) ? (100 * at / last.Measurement.WallSeconds).ToString("F0", inv) + " % |" : "– |");
         }
         if (points.Any(p => p.Measurement.Failures > 0))
             md.AppendLine().AppendLine(inv, $"Failures: {string.Join("; ", points.Where(p => p.Measurement.Failure is not null).Select(p => $"{p.Threads} threads: {p.Measurement.Failure}"))}");
