@@ -27,6 +27,7 @@ namespace EphysPipeline.Cli
             SlurmCommand.Create(),
             SynthCommand.Create(),
             BenchCommand.Create(),
+            WorkerCommand.Create(),
             new Option<bool>("--verbose") { Recursive = true, Description = "On an internal error, print the stack trace (same as EPHYS_DEBUG=1)" },
         };
 
