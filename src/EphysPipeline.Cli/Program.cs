@@ -28,6 +28,7 @@ namespace EphysPipeline.Cli
             SynthCommand.Create(),
             BenchCommand.Create(),
             DoctorCommand.Create(),
+            WorkerCommand.Create(),
             new Option<bool>("--verbose") { Recursive = true, Description = "On an internal error, print the stack trace (same as EPHYS_DEBUG=1)" },
         };
 

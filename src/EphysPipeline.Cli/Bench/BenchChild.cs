@@ -37,11 +37,9 @@ public static class BenchChild
     /// <summary>Parent side: starts this same executable in child mode and waits for its measurement.</summary>
     public static ChildMeasurement Start(string manifestPath, int jobs)
     {
-        var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find the ephys executable to start the analysis child");
-        info.FileName = host;
-        // Under `dotnet ephys.dll` the host is dotnet: pass the assembly first.
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet") info.ArgumentList.Add(typeof(BenchChild).Assembly.Location);
+        var self = SelfProcess.Command();
+        var info = new ProcessStartInfo(self[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in self.Skip(1)) info.ArgumentList.Add(a);
         foreach (var a in new[] { "bench", "--child-manifest", manifestPath, "--jobs", jobs.ToString(CultureInfo.InvariantCulture) })
             info.ArgumentList.Add(a);
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the analysis child");

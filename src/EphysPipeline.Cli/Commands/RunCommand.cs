@@ -23,9 +23,10 @@ public static class RunCommand
         var maxMemory = new Option<string>("--max-memory") { Description = "Memory for sample blocks across all jobs, e.g. 512M, 2G", DefaultValueFactory = _ => "1G" };
         var shard = new Option<string?>("--shard") { Description = "Run only shard i of n (i/n) and skip the study-level merge (see ephys merge)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bars: one line per session (for batch logs)" };
+        var inProcess = new Option<bool>("--in-process") { Description = "Analyse sessions in this process, not in worker processes (for debugging: a native crash then ends the run)" };
         var command = new Command("run", "Analyse a study: per session, epoch and channel metrics, then the study tables and comparison")
         {
-            study, jobs, threads, force, only, maxMemory, shard, quiet,
+            study, jobs, threads, force, only, maxMemory, shard, quiet, inProcess,
         };
         command.SetAction(parse =>
         {
@@ -40,6 +41,7 @@ public static class RunCommand
                 MaxMemoryBytes = ParseBytes(parse.GetValue(maxMemory)!),
                 Shard = ParseShard(parse.GetValue(shard)),
                 CommandLine = "ephys " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+                WorkerCommand = parse.GetValue(inProcess) ? null : SelfProcess.Command(),
             };
             var backends = SelectBackends(config);
             using var runLock = Locked(manifest.OutputDirectory, options.Shard);

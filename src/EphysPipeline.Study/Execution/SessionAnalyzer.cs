@@ -25,7 +25,20 @@ public sealed class SessionAnalyzer(
     Action<string> warn)
 {
     /// <summary>The stage the analysis is in (reported with a failure).</summary>
-    public string Stage { get; private set; } = "open";
+    public string Stage
+    {
+        get => _stage;
+        private set
+        {
+            _stage = value;
+            StageChanged?.Invoke(value);
+        }
+    }
+
+    private string _stage = "open";
+
+    /// <summary>Raised as the analysis enters each stage (a worker process tells its parent, which outlives a crash).</summary>
+    public event Action<string>? StageChanged;
 
     public SessionResult Analyze(SessionSpec spec)
     {

@@ -46,6 +46,9 @@ public interface IRunReporter
     void SessionProgress(string session, double fraction);
     void SessionFinished(string session, bool ok, string? reason);
     void Warning(string session, string message);
+
+    /// <summary>The session entered a stage of its analysis (open, preprocessing, epochs, analysis, writing).</summary>
+    void SessionStage(string session, string stage) { }
 }
 
 /// <summary>A reporter that says nothing (quiet batch runs, tests).</summary>

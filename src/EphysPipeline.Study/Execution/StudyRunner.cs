@@ -30,6 +30,12 @@ public sealed record RunOptions
 
     /// <summary>The command line, for provenance.json.</summary>
     public string CommandLine { get; init; } = "";
+
+    /// <summary>
+    /// How to start `ephys` (executable and leading arguments) to analyse each session in a worker process, so a
+    /// native crash, stack overflow or out-of-memory costs that session only; null analyses in this process.
+    /// </summary>
+    public IReadOnlyList<string>? WorkerCommand { get; init; }
 }
 
 /// <summary>Shard i of n (1-based), for splitting a study over cluster tasks.</summary>
@@ -71,6 +77,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         int jobs = Math.Max(1, options.Jobs);
         var budget = new MemoryBudget(options.MaxMemoryBytes / jobs);
         int threads = ThreadsPerSession(options, todo.Count);
+        using var workers = options.WorkerCommand is { } command ? new WorkerPool(command, manifest.SourcePath, threads, budget, reporter) : null;
         var failures = new List<SessionFailure>();
         int succeeded = 0;
         ExceptionDispatchInfo? stopped = null;
@@ -79,7 +86,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
             SessionFailure? failure;
             try
             {
-                failure = RunSession(item.Spec, item.Fingerprint, budget, threads);
+                failure = workers is null ? RunSession(item.Spec, item.Fingerprint, budget, threads) : RunInWorker(workers, item.Spec, item.Fingerprint);
             }
             catch (Exception e)
             {
@@ -129,7 +136,8 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         return sessions.ToList();
     }
 
-    private SessionFailure? RunSession(SessionSpec spec, string fingerprint, MemoryBudget budget, int threads)
+    /// <summary>Analyses one session in this process and stores its results (or its failure); what a worker process does.</summary>
+    public SessionFailure? RunSession(SessionSpec spec, string fingerprint, MemoryBudget budget, int threads)
     {
         reporter.SessionStarted(spec.Id);
         var clock = Stopwatch.StartNew();
@@ -137,6 +145,8 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         var warnings = new List<string>();
         var analyzer = new SessionAnalyzer(manifest, config, budget, threads, backends, fraction => reporter.SessionProgress(spec.Id, fraction),
             warning => { warnings.Add(warning); reporter.Warning(spec.Id, warning); });
+        reporter.SessionStage(spec.Id, analyzer.Stage);
+        analyzer.StageChanged += stage => reporter.SessionStage(spec.Id, stage);
         SessionResult result;
         SessionFailure? failure = null;
         try
@@ -154,7 +164,34 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
             fingerprint, Math.Round(clock.Elapsed.TotalSeconds, 3), warnings,
             result.Timings.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => Math.Round(t.Value.TotalSeconds, 4)),
             $"fft: {backends.Fft.Name}; blas: {backends.Blas.Name}");
+        reporter.SessionStage(spec.Id, "writing");
         SessionStore.Write(SessionStore.Folder(manifest.OutputDirectory, spec.Id), key, result, record, SpectraFile.Write);
+        reporter.SessionFinished(spec.Id, failure is null, failure?.Reason);
+        return failure;
+    }
+
+    /// <summary>A session a worker analysed (it stored the results), or that killed its worker (recorded here).</summary>
+    private SessionFailure? RunInWorker(WorkerPool workers, SessionSpec spec, string fingerprint)
+    {
+        reporter.SessionStarted(spec.Id);
+        var clock = Stopwatch.StartNew();
+        var folder = SessionStore.Folder(manifest.OutputDirectory, spec.Id);
+        var outcome = workers.Analyse(spec.Id, fingerprint);
+        SessionFailure? failure;
+        if (outcome.Crash is { } crash)
+        {
+            failure = new SessionFailure(spec.Id, outcome.Stage, crash);
+            var key = new SessionKey(spec.Id, spec.Subject, spec.Drug, spec.DoseMgKg);
+            var result = new SessionResult { Summary = new SessionSummary("failed", outcome.Stage, crash, double.NaN, double.NaN, 0, 0, [], []) };
+            var record = new SessionRecord(spec.Id, "failed", outcome.Stage, crash, fingerprint, Math.Round(clock.Elapsed.TotalSeconds, 3), outcome.Warnings, new Dictionary<string, double>());
+            SessionStore.Write(folder, key, result, record, null);
+        }
+        else
+        {
+            var record = SessionStore.ReadRecord(folder);
+            failure = record is { Status: "ok" } ? null
+                : new SessionFailure(spec.Id, record?.Stage ?? outcome.Stage, record?.Reason ?? "the worker stored no result");
+        }
         reporter.SessionFinished(spec.Id, failure is null, failure?.Reason);
         return failure;
     }

@@ -22,9 +22,13 @@ internal static class EphysProcess
         return start;
     }
 
-    public static Result Run(TimeSpan limit, params string[] args)
+    public static Result Run(TimeSpan limit, params string[] args) => Run(limit, new Dictionary<string, string>(), args);
+
+    public static Result Run(TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Process.Start(StartInfo(args))!;
+        var start = StartInfo(args);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         if (!process.WaitForExit(limit))
