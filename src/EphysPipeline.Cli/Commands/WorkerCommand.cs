@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using EphysPipeline.Backends;
 using EphysPipeline.Study.Config;
 using EphysPipeline.Study.Execution;
 using EphysPipeline.Study.Manifest;
@@ -31,7 +32,9 @@ public static partial class WorkerCommand
             var config = ConfigLoader.Load(manifest.AnalysisPath);
             var channel = new SessionWorker.ProtocolReporter(Console.Out);
             IRunReporter reporter = Environment.GetEnvironmentVariable(FaultVariable) is { Length: > 0 } fault ? new Faulty(channel, fault) : channel;
-            var runner = new StudyRunner(manifest, config, reporter);
+            // The same config and environment as the parent's, so the same backends; the parent already printed any warning.
+            var backends = BackendSelector.Select(config.Execution.Fft, config.Execution.Blas).Backends;
+            var runner = new StudyRunner(manifest, config, backends, reporter);
             return SessionWorker.Serve(runner, manifest, new MemoryBudget(parse.GetValue(budget)), Math.Max(1, parse.GetValue(threads)), Console.In, channel);
         });
         return command;
