@@ -12,7 +12,7 @@ public sealed record ComparisonSummary(
 
 /// <summary>Everything the comparison computed, for the report and for callers that want the numbers.</summary>
 public sealed record ComparisonResult(
-    StudyInfo Info, IReadOnlyList<string> Drugs, IReadOnlyList<string> Epochs,
+    StudyInfo Info, StudyDesign Design, IReadOnlyList<string> Drugs, IReadOnlyList<string> Epochs,
     IReadOnlyList<GroupStatistic> Groups, IReadOnlyList<ClusterRow> Clusters, SpectralChanges Spectral,
     IReadOnlyList<string> Warnings);
 
@@ -40,8 +40,11 @@ public static class Comparison
             result.Groups.Count(IsSignificant), result.Clusters.Count(c => c.P < 0.05), result.Warnings);
     }
 
-    /// <summary>A finding for the report table: within-drug Wilcoxon q or drug-vs-control Welch q below 0.05.</summary>
-    public static bool IsSignificant(GroupStatistic g) => g.WilcoxonQ < SignificanceQ || g.WelchQ < SignificanceQ;
+    /// <summary>A finding for the report table: within-drug Wilcoxon q or the design's drug-vs-control q below 0.05.</summary>
+    public static bool IsSignificant(GroupStatistic g) => g.WilcoxonQ < SignificanceQ || ContrastQ(g) < SignificanceQ;
+
+    /// <summary>The design's drug-vs-control q: paired t when subjects have both values, else Welch t.</summary>
+    public static double ContrastQ(GroupStatistic g) => g.Design.HasPairs() ? g.PairedTQ : g.WelchQ;
 
     public static ComparisonResult Compute(string outputDirectory)
     {
@@ -65,12 +68,13 @@ public static class Comparison
         var groups = changes.Finish();
         var drugs = groups.Select(g => g.Key.Drug).Concat(sessions.Select(s => s.Drug)).Distinct()
             .OrderBy(d => d == info.Control ? 0 : 1).ThenBy(d => d, StringComparer.Ordinal).ToList();
+        var design = StudyDesigns.Detect(sessions, info.Control);
         var byKey = groups.ToDictionary(g => g.Key, g => g.Subjects);
         var stats = new List<GroupStatistic>(groups.Count);
         foreach (var (key, subjects, excluded) in Order(groups, drugs, epochs))
         {
             byKey.TryGetValue(key with { Drug = info.Control }, out var control);
-            stats.Add(GroupStatistic.Compute(key, subjects, excluded, control, key.Drug == info.Control));
+            stats.Add(GroupStatistic.Compute(key, design, subjects, excluded, control, key.Drug == info.Control));
         }
         GroupStatistic.AssignQValues(stats);
         if (!drugs.Contains(info.Control)) warnings.Add($"no session of the control '{info.Control}': no drug-vs-control tests");
@@ -87,7 +91,7 @@ public static class Comparison
             spectral = new SpectralChanges();
         }
         var clusters = ClusterTests(spectral, info, drugs, epochs);
-        return new ComparisonResult(info, drugs, epochs.Where(e => e != info.ReferenceEpoch).ToList(), stats, clusters, spectral, warnings);
+        return new ComparisonResult(info, design, drugs, epochs.Where(e => e != info.ReferenceEpoch).ToList(), stats, clusters, spectral, warnings);
     }
 
     private static void ReadTable(string directory, string name, List<string> warnings, Action<CsvTable, string> use)
@@ -158,18 +162,24 @@ public static class Comparison
 
     public static string ComparisonCsv(IReadOnlyList<GroupStatistic> groups)
     {
-        var w = new CsvWriter("drug", "epoch", "table", "metric", "band", "region", "change_unit", "n_subjects", "n_excluded",
+        var w = new CsvWriter("design", "drug", "epoch", "table", "metric", "band", "region", "change_unit", "n_subjects", "n_excluded",
             "mean_change", "sem", "ci95_low", "ci95_high", "hedges_g", "t", "t_p", "t_q", "wilcoxon_w", "wilcoxon_p", "wilcoxon_q",
             "wilcoxon_method", "control_n", "control_mean_change", "difference_vs_control", "hedges_g_vs_control", "welch_t",
-            "welch_p", "welch_q", "mannwhitney_u", "mannwhitney_p", "mannwhitney_q", "mannwhitney_method", "status");
+            "welch_p", "welch_q", "mannwhitney_u", "mannwhitney_p", "mannwhitney_q", "mannwhitney_method",
+            "paired_n", "paired_mean_difference", "hedges_g_av", "paired_t", "paired_t_p", "paired_t_q", "paired_t_method",
+            "paired_wilcoxon_w", "paired_wilcoxon_p", "paired_wilcoxon_q", "paired_wilcoxon_method",
+            "signflip_p", "signflip_q", "signflip_method", "status");
         foreach (var g in groups)
         {
             var o = g.Key.Outcome;
-            w.Row(g.Key.Drug, g.Key.Epoch, o.Table, o.Metric, o.Band, o.Region, o.Unit, g.Subjects.Count, g.Excluded,
+            var pc = g.Paired;
+            w.Row(g.Design.Name(), g.Key.Drug, g.Key.Epoch, o.Table, o.Metric, o.Band, o.Region, o.Unit, g.Subjects.Count, g.Excluded,
                 g.Mean, g.Sem, g.CiLow, g.CiHigh, g.HedgesG, g.T.Statistic, g.T.P, g.TQ, g.Wilcoxon.Statistic, g.Wilcoxon.P,
                 g.WilcoxonQ, g.Wilcoxon.Method, g.ControlN, g.ControlMean, g.Mean - g.ControlMean, g.HedgesGVsControl,
                 g.Welch.Statistic, g.Welch.P, g.WelchQ, g.MannWhitney.Statistic, g.MannWhitney.P, g.MannWhitneyQ,
-                g.MannWhitney.Method, g.Status);
+                g.MannWhitney.Method, pc.N, pc.MeanDifference, pc.HedgesGAv, pc.T.Statistic, pc.T.P, g.PairedTQ, pc.T.Method,
+                pc.Wilcoxon.Statistic, pc.Wilcoxon.P, g.PairedWilcoxonQ, pc.Wilcoxon.Method,
+                pc.SignFlip.P, g.SignFlipQ, pc.SignFlip.Method, g.Status);
         }
         return w.ToString();
     }

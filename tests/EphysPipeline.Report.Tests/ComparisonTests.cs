@@ -53,6 +53,42 @@ public class ComparisonTests
     }
 
     [Fact]
+    public void BetweenSubjectStudyKeepsIndependentGroupTestsAndHasNoPairs()
+    {
+        using var dir = Fixtures.TempDir();
+        SyntheticStudy.Write(dir.Path, subjectsPerDrug: 4);
+        var rows = Rows(Comparison.Run(dir.Path).ComparisonCsv);
+        Assert.All(rows, r => Assert.Equal("between-subject", r["design"]));
+        var ket = rows.First(r => r["drug"] == "ketamine");
+        Assert.NotEqual("NaN", ket["welch_p"]);
+        Assert.Equal("between-subject design", ket["paired_t_method"]);
+        Assert.Equal("0", ket["paired_n"]);
+    }
+
+    [Fact]
+    public void WithinSubjectStudyUsesPairedContrastsThatRemoveSubjectOffsets()
+    {
+        using var dir = Fixtures.TempDir();
+        SyntheticStudy.Write(dir.Path, withinSubject: true);
+        var result = Comparison.Compute(dir.Path);
+        Assert.Equal(Changes.StudyDesign.WithinSubject, result.Design);
+        var rows = Rows(Comparison.Run(dir.Path).ComparisonCsv);
+        Assert.All(rows, r => Assert.Equal("within-subject", r["design"]));
+        var pe = rows.Single(r => r["drug"] == "psilocybin" && r["metric"] == "perm_entropy" && r["region"] == "HPC");
+        Assert.Equal("6", pe["paired_n"]);
+        Assert.InRange(CsvTable.Number(pe["paired_mean_difference"]), 0.02, 0.08);
+        Assert.True(CsvTable.Number(pe["paired_t_q"]) < 0.05, $"paired q = {pe["paired_t_q"]}");
+        Assert.Equal(2.0 / 64, CsvTable.Number(pe["signflip_p"]), 12); // all six differences positive
+        Assert.Equal("exact (64 sign flips)", pe["signflip_method"]);
+        Assert.Equal("NaN", pe["welch_p"]);
+        Assert.Equal("within-subject design: see the paired columns", pe["mannwhitney_method"]);
+        // Treated as independent groups, the subject offsets would swamp the same effect.
+        var g = result.Groups.Single(x => x.Key.Drug == "psilocybin" && x.Key.Outcome is { Metric: "perm_entropy", Region: "HPC" });
+        var control = result.Groups.Single(x => x.Key with { Drug = "saline" } == g.Key with { Drug = "saline" } && x.Key.Drug == "saline");
+        Assert.True(Statistics.TTests.Welch(g.Values, control.Values).P > 0.05);
+    }
+
+    [Fact]
     public void ClusterTestFindsTheHighGammaRangeForKetamineOnly()
     {
         using var dir = Fixtures.TempDir();
