@@ -43,8 +43,16 @@ public static class Comparison
     /// <summary>A finding for the report table: within-drug Wilcoxon q or the design's drug-vs-control q below 0.05.</summary>
     public static bool IsSignificant(GroupStatistic g) => g.WilcoxonQ < SignificanceQ || ContrastQ(g) < SignificanceQ;
 
-    /// <summary>The design's drug-vs-control q: paired t when subjects have both values, else Welch t.</summary>
-    public static double ContrastQ(GroupStatistic g) => g.Design.HasPairs() ? g.PairedTQ : g.WelchQ;
+    /// <summary>
+    /// The design's drug-vs-control test: the mixed model's contrast where the model converged, else the paired t
+    /// (subjects with both values) or Welch's t (independent groups).
+    /// </summary>
+    public static (string Test, double Estimate, double Q) Contrast(GroupStatistic g) =>
+        g.Mixed.Usable ? ("mixed model", g.Mixed.Contrast.Estimate, g.MixedQ)
+        : g.Design.HasPairs() && double.IsFinite(g.Paired.T.P) ? ("paired t", g.Paired.MeanDifference, g.PairedTQ)
+        : ("Welch t", g.Mean - g.ControlMean, g.WelchQ);
+
+    public static double ContrastQ(GroupStatistic g) => Contrast(g).Q;
 
     public static ComparisonResult Compute(string outputDirectory)
     {
@@ -76,6 +84,10 @@ public static class Comparison
             byKey.TryGetValue(key with { Drug = info.Control }, out var control);
             stats.Add(GroupStatistic.Compute(key, design, subjects, excluded, control, key.Drug == info.Control));
         }
+        var mixed = MixedModels.Fit(changes.SessionValues(), info.Control, drugs, epochs.Where(e => e != info.ReferenceEpoch).ToList());
+        foreach (var g in stats)
+            g.Mixed = g.Key.Drug == info.Control ? MixedModelRow.NotFitted("", 0, "control group")
+                : mixed.GetValueOrDefault(g.Key) ?? MixedModelRow.NotFitted("", 0, "no observations for the model");
         GroupStatistic.AssignQValues(stats);
         if (!drugs.Contains(info.Control)) warnings.Add($"no session of the control '{info.Control}': no drug-vs-control tests");
 
@@ -168,7 +180,9 @@ public static class Comparison
             "welch_p", "welch_q", "mannwhitney_u", "mannwhitney_p", "mannwhitney_q", "mannwhitney_method",
             "paired_n", "paired_mean_difference", "hedges_g_av", "paired_t", "paired_t_p", "paired_t_q", "paired_t_method",
             "paired_wilcoxon_w", "paired_wilcoxon_p", "paired_wilcoxon_q", "paired_wilcoxon_method",
-            "signflip_p", "signflip_q", "signflip_method", "status");
+            "signflip_p", "signflip_q", "signflip_method", "lmm_model", "lmm_n_obs", "lmm_estimate", "lmm_se", "lmm_ci95_low",
+            "lmm_ci95_high", "lmm_df", "lmm_t", "lmm_p", "lmm_q", "lmm_sd_subject", "lmm_sd_session", "lmm_sd_residual",
+            "lmm_status", "status");
         foreach (var g in groups)
         {
             var o = g.Key.Outcome;
@@ -179,7 +193,9 @@ public static class Comparison
                 g.Welch.Statistic, g.Welch.P, g.WelchQ, g.MannWhitney.Statistic, g.MannWhitney.P, g.MannWhitneyQ,
                 g.MannWhitney.Method, pc.N, pc.MeanDifference, pc.HedgesGAv, pc.T.Statistic, pc.T.P, g.PairedTQ, pc.T.Method,
                 pc.Wilcoxon.Statistic, pc.Wilcoxon.P, g.PairedWilcoxonQ, pc.Wilcoxon.Method,
-                pc.SignFlip.P, g.SignFlipQ, pc.SignFlip.Method, g.Status);
+                pc.SignFlip.P, g.SignFlipQ, pc.SignFlip.Method, g.Mixed.Model, g.Mixed.Observations, g.Mixed.Contrast.Estimate,
+                g.Mixed.Contrast.Se, g.Mixed.Contrast.Low, g.Mixed.Contrast.High, g.Mixed.Contrast.Df, g.Mixed.Contrast.T,
+                g.Mixed.Contrast.P, g.MixedQ, g.Mixed.SdSubject, g.Mixed.SdSession, g.Mixed.SdResidual, g.Mixed.Status, g.Status);
         }
         return w.ToString();
     }

@@ -55,6 +55,8 @@ public sealed record GroupStatistic(
     public double PairedTQ { get; set; } = double.NaN;
     public double PairedWilcoxonQ { get; set; } = double.NaN;
     public double SignFlipQ { get; set; } = double.NaN;
+    public double MixedQ { get; set; } = double.NaN;
+    public MixedModelRow Mixed { get; set; } = MixedModelRow.NotFitted("", 0, "not fitted");
 
     public double[] Values => Subjects.Select(s => s.Value).ToArray();
 
@@ -112,6 +114,7 @@ public sealed record GroupStatistic(
         var pt = FalseDiscovery.BenjaminiHochberg(rows.Select(r => r.Paired.T.P).ToArray());
         var pw = FalseDiscovery.BenjaminiHochberg(rows.Select(r => r.Paired.Wilcoxon.P).ToArray());
         var sf = FalseDiscovery.BenjaminiHochberg(rows.Select(r => r.Paired.SignFlip.P).ToArray());
+        var mm = FalseDiscovery.BenjaminiHochberg(rows.Select(r => r.Mixed.Usable ? r.Mixed.Contrast.P : double.NaN).ToArray());
         for (int i = 0; i < rows.Count; i++)
         {
             rows[i].TQ = t[i];
@@ -121,6 +124,7 @@ public sealed record GroupStatistic(
             rows[i].PairedTQ = pt[i];
             rows[i].PairedWilcoxonQ = pw[i];
             rows[i].SignFlipQ = sf[i];
+            rows[i].MixedQ = mm[i];
         }
     }
 }

@@ -356,7 +356,8 @@ public sealed class LinearMixedModel
 
         int negative = values.Count(v => v < -EigenTolerance), zero = values.Count(v => Math.Abs(v) <= EigenTolerance);
         double gradient = Enumerable.Range(0, q).Where(k => Theta[k] > 0).Select(k => Math.Abs(d.ProfiledGradient[k])).DefaultIfEmpty(0).Max();
-        if (negative > 0) Status = $"did not converge: {negative} negative eigenvalue(s) of the REML Hessian";
+        if (!double.IsFinite(Sigma) || Beta.Any(b => !double.IsFinite(b))) Status = "did not converge: non-finite estimates";
+        else if (negative > 0) Status = $"did not converge: {negative} negative eigenvalue(s) of the REML Hessian";
         else if (gradient > 1e-4) Status = $"did not converge: REML gradient {gradient:0.0e0}";
         else if (Singular) Status = "boundary (singular) fit";
         else if (zero > 0) Status = $"may not have converged: {zero} eigenvalue(s) of the REML Hessian near zero";
