@@ -13,7 +13,7 @@ public sealed record ComparisonSummary(
 
 /// <summary>Everything the comparison computed, for the report and for callers that want the numbers.</summary>
 public sealed record ComparisonResult(
-    StudyInfo Info, IReadOnlyList<string> Drugs, IReadOnlyList<string> Epochs,
+    StudyInfo Info, StudyDesign Design, IReadOnlyList<string> Drugs, IReadOnlyList<string> Epochs,
     IReadOnlyList<GroupStatistic> Groups, IReadOnlyList<ClusterRow> Clusters, SpectralChanges Spectral,
     IReadOnlyList<string> Warnings);
 
@@ -41,8 +41,19 @@ public static class Comparison
             result.Groups.Count(IsSignificant), result.Clusters.Count(c => c.P < 0.05), result.Warnings);
     }
 
-    /// <summary>A finding for the report table: within-drug Wilcoxon q or drug-vs-control Welch q below 0.05.</summary>
-    public static bool IsSignificant(GroupStatistic g) => g.WilcoxonQ < SignificanceQ || g.WelchQ < SignificanceQ;
+    /// <summary>A finding for the report table: within-drug Wilcoxon q or the design's drug-vs-control q below 0.05.</summary>
+    public static bool IsSignificant(GroupStatistic g) => g.WilcoxonQ < SignificanceQ || ContrastQ(g) < SignificanceQ;
+
+    /// <summary>
+    /// The design's drug-vs-control test: the mixed model's contrast where the model converged, else the paired t
+    /// (subjects with both values) or Welch's t (independent groups).
+    /// </summary>
+    public static (string Test, double Estimate, double Q) Contrast(GroupStatistic g) =>
+        g.Mixed.Usable ? ("mixed model", g.Mixed.Contrast.Estimate, g.MixedQ)
+        : g.Design.HasPairs() && double.IsFinite(g.Paired.T.P) ? ("paired t", g.Paired.MeanDifference, g.PairedTQ)
+        : ("Welch t", g.Mean - g.ControlMean, g.WelchQ);
+
+    public static double ContrastQ(GroupStatistic g) => Contrast(g).Q;
 
     public static ComparisonResult Compute(string outputDirectory)
     {
@@ -66,13 +77,18 @@ public static class Comparison
         var groups = changes.Finish();
         var drugs = groups.Select(g => g.Key.Drug).Concat(sessions.Select(s => s.Drug)).Distinct()
             .OrderBy(d => d == info.Control ? 0 : 1).ThenBy(d => d, StringComparer.Ordinal).ToList();
+        var design = StudyDesigns.Detect(sessions, info.Control);
         var byKey = groups.ToDictionary(g => g.Key, g => g.Subjects);
         var stats = new List<GroupStatistic>(groups.Count);
         foreach (var (key, subjects, excluded) in Order(groups, drugs, epochs))
         {
             byKey.TryGetValue(key with { Drug = info.Control }, out var control);
-            stats.Add(GroupStatistic.Compute(key, subjects, excluded, control, key.Drug == info.Control));
+            stats.Add(GroupStatistic.Compute(key, design, subjects, excluded, control, key.Drug == info.Control));
         }
+        var mixed = MixedModels.Fit(changes.SessionValues(), info.Control, drugs, epochs.Where(e => e != info.ReferenceEpoch).ToList());
+        foreach (var g in stats)
+            g.Mixed = g.Key.Drug == info.Control ? MixedModelRow.NotFitted("", 0, "control group")
+                : mixed.GetValueOrDefault(g.Key) ?? MixedModelRow.NotFitted("", 0, "no observations for the model");
         GroupStatistic.AssignQValues(stats);
         if (!drugs.Contains(info.Control)) warnings.Add($"no session of the control '{info.Control}': no drug-vs-control tests");
 
@@ -88,7 +104,7 @@ public static class Comparison
             spectral = new SpectralChanges();
         }
         var clusters = ClusterTests(spectral, info, drugs, epochs);
-        return new ComparisonResult(info, drugs, epochs.Where(e => e != info.ReferenceEpoch).ToList(), stats, clusters, spectral, warnings);
+        return new ComparisonResult(info, design, drugs, epochs.Where(e => e != info.ReferenceEpoch).ToList(), stats, clusters, spectral, warnings);
     }
 
     private static void ReadTable(string directory, string name, List<string> warnings, Action<CsvTable, string> use)
@@ -158,10 +174,15 @@ public static class Comparison
     }
 
     private static readonly string[] ComparisonHeader =
-        ["drug", "epoch", "table", "metric", "band", "region", "change_unit", "n_subjects", "n_excluded",
+        ["design", "drug", "epoch", "table", "metric", "band", "region", "change_unit", "n_subjects", "n_excluded",
          "mean_change", "sem", "ci95_low", "ci95_high", "hedges_g", "t", "t_p", "t_q", "wilcoxon_w", "wilcoxon_p", "wilcoxon_q",
          "wilcoxon_method", "control_n", "control_mean_change", "difference_vs_control", "hedges_g_vs_control", "welch_t",
-         "welch_p", "welch_q", "mannwhitney_u", "mannwhitney_p", "mannwhitney_q", "mannwhitney_method", "status"];
+         "welch_p", "welch_q", "mannwhitney_u", "mannwhitney_p", "mannwhitney_q", "mannwhitney_method",
+         "paired_n", "paired_mean_difference", "hedges_g_av", "paired_t", "paired_t_p", "paired_t_q", "paired_t_method",
+         "paired_wilcoxon_w", "paired_wilcoxon_p", "paired_wilcoxon_q", "paired_wilcoxon_method",
+         "signflip_p", "signflip_q", "signflip_method", "lmm_model", "lmm_n_obs", "lmm_estimate", "lmm_se", "lmm_ci95_low",
+         "lmm_ci95_high", "lmm_df", "lmm_t", "lmm_p", "lmm_q", "lmm_sd_subject", "lmm_sd_session", "lmm_sd_residual",
+         "lmm_status", "status"];
 
     private static readonly string[] ClustersHeader =
         ["drug", "control", "epoch", "region", "n_drug", "n_control", "threshold_f", "cluster",
@@ -172,14 +193,22 @@ public static class Comparison
         foreach (var g in groups)
         {
             var o = g.Key.Outcome;
-            row.Text(g.Key.Drug); row.Text(g.Key.Epoch); row.Text(o.Table); row.Text(o.Metric); row.Text(o.Band); row.Text(o.Region);
-            row.Text(o.Unit); row.Number(g.Subjects.Count); row.Number(g.Excluded); row.Number(g.Mean); row.Number(g.Sem);
+            var pc = g.Paired;
+            var lmm = g.Mixed;
+            row.Text(g.Design.Name()); row.Text(g.Key.Drug); row.Text(g.Key.Epoch); row.Text(o.Table); row.Text(o.Metric); row.Text(o.Band);
+            row.Text(o.Region); row.Text(o.Unit); row.Number(g.Subjects.Count); row.Number(g.Excluded); row.Number(g.Mean); row.Number(g.Sem);
             row.Number(g.CiLow); row.Number(g.CiHigh); row.Number(g.HedgesG); row.Number(g.T.Statistic); row.Number(g.T.P);
             row.Number(g.TQ); row.Number(g.Wilcoxon.Statistic); row.Number(g.Wilcoxon.P); row.Number(g.WilcoxonQ);
             row.Text(g.Wilcoxon.Method); row.Number(g.ControlN); row.Number(g.ControlMean); row.Number(g.Mean - g.ControlMean);
             row.Number(g.HedgesGVsControl); row.Number(g.Welch.Statistic); row.Number(g.Welch.P); row.Number(g.WelchQ);
-            row.Number(g.MannWhitney.Statistic); row.Number(g.MannWhitney.P); row.Number(g.MannWhitneyQ);
-            row.Text(g.MannWhitney.Method); row.Text(g.Status);
+            row.Number(g.MannWhitney.Statistic); row.Number(g.MannWhitney.P); row.Number(g.MannWhitneyQ); row.Text(g.MannWhitney.Method);
+            row.Number(pc.N); row.Number(pc.MeanDifference); row.Number(pc.HedgesGAv); row.Number(pc.T.Statistic); row.Number(pc.T.P);
+            row.Number(g.PairedTQ); row.Text(pc.T.Method); row.Number(pc.Wilcoxon.Statistic); row.Number(pc.Wilcoxon.P);
+            row.Number(g.PairedWilcoxonQ); row.Text(pc.Wilcoxon.Method); row.Number(pc.SignFlip.P); row.Number(g.SignFlipQ);
+            row.Text(pc.SignFlip.Method); row.Text(lmm.Model); row.Number(lmm.Observations); row.Number(lmm.Contrast.Estimate);
+            row.Number(lmm.Contrast.Se); row.Number(lmm.Contrast.Low); row.Number(lmm.Contrast.High); row.Number(lmm.Contrast.Df);
+            row.Number(lmm.Contrast.T); row.Number(lmm.Contrast.P); row.Number(g.MixedQ); row.Number(lmm.SdSubject);
+            row.Number(lmm.SdSession); row.Number(lmm.SdResidual); row.Text(lmm.Status); row.Text(g.Status);
             row.End();
         }
     });

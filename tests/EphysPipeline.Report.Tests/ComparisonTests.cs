@@ -53,6 +53,81 @@ public class ComparisonTests
     }
 
     [Fact]
+    public void BetweenSubjectStudyKeepsIndependentGroupTestsAndHasNoPairs()
+    {
+        using var dir = Fixtures.TempDir();
+        SyntheticStudy.Write(dir.Path, subjectsPerDrug: 4);
+        var rows = Rows(Comparison.Run(dir.Path).ComparisonCsv);
+        Assert.All(rows, r => Assert.Equal("between-subject", r["design"]));
+        var ket = rows.First(r => r["drug"] == "ketamine");
+        Assert.NotEqual("NaN", ket["welch_p"]);
+        Assert.Equal("between-subject design", ket["paired_t_method"]);
+        Assert.Equal("0", ket["paired_n"]);
+        // One post-epoch session per subject: no within-subject replication for a subject intercept.
+        Assert.Equal("one observation per subject: the subject intercept is not identifiable", ket["lmm_status"]);
+    }
+
+    [Fact]
+    public void WithinSubjectStudyUsesPairedContrastsThatRemoveSubjectOffsets()
+    {
+        using var dir = Fixtures.TempDir();
+        SyntheticStudy.Write(dir.Path, withinSubject: true);
+        var result = Comparison.Compute(dir.Path);
+        Assert.Equal(Changes.StudyDesign.WithinSubject, result.Design);
+        var rows = Rows(Comparison.Run(dir.Path).ComparisonCsv);
+        Assert.All(rows, r => Assert.Equal("within-subject", r["design"]));
+        var pe = rows.Single(r => r["drug"] == "psilocybin" && r["metric"] == "perm_entropy" && r["region"] == "HPC");
+        Assert.Equal("6", pe["paired_n"]);
+        Assert.InRange(CsvTable.Number(pe["paired_mean_difference"]), 0.02, 0.08);
+        Assert.True(CsvTable.Number(pe["paired_t_q"]) < 0.05, $"paired q = {pe["paired_t_q"]}");
+        Assert.Equal(2.0 / 64, CsvTable.Number(pe["signflip_p"]), 12); // all six differences positive
+        Assert.Equal("exact (64 sign flips)", pe["signflip_method"]);
+        Assert.Equal("NaN", pe["welch_p"]);
+        Assert.Equal("within-subject design: see the paired columns", pe["mannwhitney_method"]);
+        // Treated as independent groups, the subject offsets would swamp the same effect.
+        var g = result.Groups.Single(x => x.Key.Drug == "psilocybin" && x.Key.Outcome is { Metric: "perm_entropy", Region: "HPC" });
+        var control = result.Groups.Single(x => x.Key with { Drug = "saline" } == g.Key with { Drug = "saline" } && x.Key.Drug == "saline");
+        Assert.True(Statistics.TTests.Welch(g.Values, control.Values).P > 0.05);
+
+        // One session per drug and one epoch: the model's contrast is the paired mean difference, with the residual
+        // df of the two-way layout, (6 − 1)·(3 − 1) = 10.
+        Assert.Equal(Changes.MixedModels.SubjectModel, pe["lmm_model"]);
+        Assert.Equal("18", pe["lmm_n_obs"]);
+        Assert.Equal(CsvTable.Number(pe["paired_mean_difference"]), CsvTable.Number(pe["lmm_estimate"]), 12);
+        Assert.Equal(10, CsvTable.Number(pe["lmm_df"]), 6);
+        Assert.True(CsvTable.Number(pe["lmm_q"]) < 0.05);
+        Assert.Contains(pe["lmm_status"], new[] { "ok", "boundary (singular) fit" });
+        Assert.Equal("mixed model", Comparison.Contrast(g).Test);
+        Assert.Equal("control group", rows.First(r => r["drug"] == "saline")["lmm_status"]);
+    }
+
+    [Fact]
+    public void MixedDesignFitsTheModelOnEveryoneAndPairsOnlyTheCrossedSubjects()
+    {
+        using var dir = Fixtures.TempDir();
+        SyntheticStudy.Write(dir.Path, subjectsPerDrug: 5, withinSubject: true);
+        // m01 loses its saline session; m02 gets a second saline session (a copy under a new name).
+        foreach (var file in new[] { "metrics.csv", "pairs.csv", "units.csv", "sessions.csv" })
+        {
+            var path = Path.Combine(dir.Path, file);
+            var lines = File.ReadAllLines(path).ToList();
+            var repeat = lines.Where(l => l.StartsWith("m02_saline,", StringComparison.Ordinal)).Select(l => "m02_saline2" + l["m02_saline".Length..]).ToList();
+            lines.RemoveAll(l => l.StartsWith("m01_saline,", StringComparison.Ordinal));
+            lines.AddRange(repeat);
+            File.WriteAllLines(path, lines);
+        }
+        var rows = Rows(Comparison.Run(dir.Path).ComparisonCsv);
+        Assert.All(rows, r => Assert.Equal("mixed", r["design"]));
+        var pe = rows.Single(r => r["drug"] == "psilocybin" && r["metric"] == "perm_entropy" && r["region"] == "HPC");
+        Assert.Equal("4", pe["paired_n"]);
+        Assert.NotEqual("NaN", pe["welch_p"]);
+        // Two saline sessions of m02, but one epoch: each session is one observation, so no session term.
+        Assert.Equal(Changes.MixedModels.SubjectModel, pe["lmm_model"]);
+        Assert.Equal("15", pe["lmm_n_obs"]);
+        Assert.True(double.IsFinite(CsvTable.Number(pe["lmm_df"])));
+    }
+
+    [Fact]
     public void ClusterTestFindsTheHighGammaRangeForKetamineOnly()
     {
         using var dir = Fixtures.TempDir();

@@ -8,14 +8,16 @@ namespace EphysPipeline.Report.Tests;
 /// A small study output folder written in the documented format (docs/outputs.md): saline, ketamine and psilocybin,
 /// 6 subjects each, 2 PFC + 2 HPC channels, epochs baseline and post. Known effects: ketamine multiplies high-gamma
 /// (65–100 Hz) power by 2.5 in every channel (+3.98 dB), raises PFC–HPC theta PLV by 0.1 and unit firing rates ×1.5;
-/// psilocybin raises permutation entropy by 0.05. Everything else is noise around no change.
+/// psilocybin raises permutation entropy by 0.05. Everything else is noise around no change. Between-subject by
+/// default (each drug its own subjects); <c>withinSubject</c> gives every subject every drug, one session each, with a
+/// stable per-subject offset on the permutation-entropy change so pairing matters.
 /// </summary>
 internal static class SyntheticStudy
 {
     public static readonly string[] Drugs = ["saline", "ketamine", "psilocybin"];
     public const double KetamineGain = 2.5;
 
-    public static void Write(string folder, int subjectsPerDrug = 6, bool withNaN = false)
+    public static void Write(string folder, int subjectsPerDrug = 6, bool withNaN = false, bool withinSubject = false)
     {
         var rng = new Random(7);
         var metrics = new StringBuilder("session,subject,drug,dose_mg_kg,epoch,channel,region,metric,band,value,n_windows,status\n");
@@ -31,7 +33,10 @@ internal static class SyntheticStudy
         foreach (var drug in Drugs)
             for (int s = 0; s < subjectsPerDrug; s++)
             {
-                string subject = $"{drug[..3]}{s + 1:00}", session = $"{subject}_s1";
+                string subject = withinSubject ? $"m{s + 1:00}" : $"{drug[..3]}{s + 1:00}";
+                string session = withinSubject ? $"{subject}_{drug}" : $"{subject}_s1";
+                // A subject's post-epoch offset (same for every drug): large between subjects, cancelled by pairing.
+                double offset = withinSubject ? 0.08 * (s - (subjectsPerDrug - 1) / 2.0) : 0;
                 foreach (var epoch in new[] { "baseline", "post" })
                     sessionsCsv.Append($"{session},{subject},{drug},1,ok,,,3600,1000,4,4,,{epoch},{(epoch == "baseline" ? -1800 : 600)},{(epoch == "baseline" ? 0 : 2400)},0.01\n");
                 using var group = h5.CreateGroup(session);
@@ -61,7 +66,7 @@ internal static class SyntheticStudy
                             metrics.Append($"{session},{subject},{drug},1,{epoch},{c},{regions[c]},band_power,{name},{value},100,ok\n");
                             metrics.Append($"{session},{subject},{drug},1,{epoch},{c},{regions[c]},band_power_db,{name},{Num(10 * Math.Log10(bp))},100,ok\n");
                         }
-                        double pe = 0.9 + 0.02 * Normal(rng) + (post && drug == "psilocybin" ? 0.05 : 0);
+                        double pe = 0.9 + 0.02 * Normal(rng) + (post && drug == "psilocybin" ? 0.05 : 0) + (post ? offset : 0);
                         metrics.Append($"{session},{subject},{drug},1,{epoch},{c},{regions[c]},perm_entropy,,{Num(pe)},40,ok\n");
                         metrics.Append($"{session},{subject},{drug},1,{epoch},{c},{regions[c]},sample_entropy,,{Num(1.2 + 0.1 * Normal(rng))},40,ok\n");
                         metrics.Append($"{session},{subject},{drug},1,{epoch},{c},{regions[c]},lz_complexity,,{Num(0.8 + 0.03 * Normal(rng))},40,ok\n");

@@ -8,3 +8,6 @@ public readonly record struct GroupKey(string Drug, string Epoch, Outcome Outcom
 
 /// <summary>A subject's change (mean over its channels/pairs/units of the region, then over its sessions of the drug).</summary>
 public readonly record struct SubjectValue(string Subject, double Value);
+
+/// <summary>A session's change for one group (mean over its channels/pairs/units of the region).</summary>
+public readonly record struct SessionValue(string Session, string Subject, GroupKey Key, double Value);

@@ -26,6 +26,10 @@ public sealed class SubjectChanges
         else { _sessions[sessionKey] = (change, 1); _sessionOrder.Add(sessionKey); }
     }
 
+    /// <summary>Each session's mean change per group (items averaged), in first-seen order: the mixed model's observations.</summary>
+    public IReadOnlyList<SessionValue> SessionValues() =>
+        _sessionOrder.Select(k => new SessionValue(k.Session, k.Subject, k.Key, _sessions[k].Sum / _sessions[k].Count)).ToList();
+
     /// <summary>Every group seen (in first-seen order), with its subjects' values and the count of items left out.</summary>
     public IReadOnlyList<(GroupKey Key, IReadOnlyList<SubjectValue> Subjects, int Excluded)> Finish()
     {

@@ -43,6 +43,20 @@ public static class Descriptive
         return HedgesCorrection(n1 + n2 - 2) * (m1 - m2) / Math.Sqrt(pooled);
     }
 
+    /// <summary>
+    /// Paired Hedges' g_av (Lakens 2013): J(n−1)·mean(x − y) / ((sd_x + sd_y)/2), x and y the paired values in order.
+    /// </summary>
+    public static double HedgesGAv(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        int n = x.Length;
+        if (n < 2 || y.Length != n) return double.NaN;
+        double diff = 0;
+        for (int i = 0; i < n; i++) diff += x[i] - y[i];
+        double sdAv = 0.5 * (Math.Sqrt(MeanVariance(x).Variance) + Math.Sqrt(MeanVariance(y).Variance));
+        if (sdAv == 0) return double.NaN;
+        return HedgesCorrection(n - 1) * (diff / n) / sdAv;
+    }
+
     /// <summary>Percentile with linear interpolation between order statistics (numpy's default, Hyndman–Fan type 7).</summary>
     public static double Percentile(ReadOnlySpan<double> sorted, double percent)
     {
