@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EphysPipeline.Report;
+using EphysPipeline.Study.Outputs;
 
 namespace EphysPipeline.Cli.Commands;
 
@@ -13,7 +14,9 @@ public static class CompareCommand
         command.SetAction(parse =>
         {
             // A missing or unreadable folder is an EphysInputException: the entry point prints it and exits 1.
-            var summary = Comparison.Run(parse.GetValue(output)!.FullName);
+            var directory = parse.GetValue(output)!.FullName;
+            var summary = Comparison.Run(directory);
+            if (ParquetTables.Requested(directory)) ParquetTables.ConvertAll(directory, [Comparison.ComparisonFile, Comparison.ClustersFile]);
             foreach (var warning in summary.Warnings) Console.Error.WriteLine($"warning: {warning}");
             Console.WriteLine($"{summary.Outcomes} outcomes, {summary.Significant} with q < {Comparison.SignificanceQ}, {summary.Clusters} PSD cluster(s) with p < 0.05");
             Console.WriteLine($"wrote {summary.ComparisonCsv}");

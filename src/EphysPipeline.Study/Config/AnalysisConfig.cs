@@ -11,6 +11,7 @@ public sealed class AnalysisConfig
     public PhaseSection Phase { get; set; } = new();
     public EntropySection Entropy { get; set; } = new();
     public ExecutionSection Execution { get; set; } = new();
+    public OutputsSection Outputs { get; set; } = new();
 }
 
 public sealed class PreprocessingSection
@@ -165,4 +166,10 @@ public sealed class ExecutionSection
 {
     /// <summary>Samples per channel read at once (seconds of recording); bounded further by --max-memory.</summary>
     public double BlockS { get; set; } = 30;
+}
+
+public sealed class OutputsSection
+{
+    /// <summary>Table formats: csv (always; the canonical table) and parquet (a typed copy beside each table).</summary>
+    public List<string> Formats { get; set; } = ["csv"];
 }
