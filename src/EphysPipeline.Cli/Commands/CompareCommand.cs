@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EphysPipeline.Report;
 using EphysPipeline.Study.Execution;
+using EphysPipeline.Study.Outputs;
 
 namespace EphysPipeline.Cli.Commands;
 
@@ -17,6 +18,7 @@ public static class CompareCommand
             var directory = parse.GetValue(output)!.FullName;
             using var runLock = Directory.Exists(directory) ? RunCommand.Locked(directory, shard: null) : null;
             var summary = Comparison.Run(directory);
+            if (ParquetTables.Requested(directory)) ParquetTables.ConvertAll(directory, [Comparison.ComparisonFile, Comparison.ClustersFile]);
             foreach (var warning in summary.Warnings) Console.Error.WriteLine($"warning: {warning}");
             Console.WriteLine($"{summary.Outcomes} outcomes, {summary.Significant} with q < {Comparison.SignificanceQ}, {summary.Clusters} PSD cluster(s) with p < 0.05");
             Console.WriteLine($"wrote {summary.ComparisonCsv}");

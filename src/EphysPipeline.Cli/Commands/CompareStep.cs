@@ -1,5 +1,6 @@
 using EphysPipeline.Core;
 using EphysPipeline.Report;
+using EphysPipeline.Study.Outputs;
 
 namespace EphysPipeline.Cli.Commands;
 
@@ -11,6 +12,7 @@ internal static class CompareStep
         try
         {
             var summary = Comparison.Run(outputDirectory);
+            if (ParquetTables.Requested(outputDirectory)) ParquetTables.ConvertAll(outputDirectory, [Comparison.ComparisonFile, Comparison.ClustersFile]);
             foreach (var warning in summary.Warnings) Console.Error.WriteLine($"comparison: warning: {warning}");
             Console.Error.WriteLine($"comparison: {summary.Significant} of {summary.Outcomes} outcomes with q < {Comparison.SignificanceQ}; report {summary.ReportHtml}");
             return EphysCli.Ok;

@@ -11,6 +11,7 @@ public sealed class AnalysisConfig
     public PhaseSection Phase { get; set; } = new();
     public EntropySection Entropy { get; set; } = new();
     public ExecutionSection Execution { get; set; } = new();
+    public OutputsSection Outputs { get; set; } = new();
 }
 
 public sealed class PreprocessingSection
@@ -171,4 +172,10 @@ public sealed class ExecutionSection
 
     /// <summary>BLAS backend: auto (OpenBLAS if it loads, else managed with a warning), openblas or managed. EPHYS_BLAS overrides it.</summary>
     public string Blas { get; set; } = "auto";
+}
+
+public sealed class OutputsSection
+{
+    /// <summary>Table formats: csv (always; the canonical table) and parquet (a typed copy beside each table).</summary>
+    public List<string> Formats { get; set; } = ["csv"];
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using EphysPipeline.Study.Execution;
 using EphysPipeline.Study.Manifest;
 
@@ -25,7 +26,27 @@ public static class ConfigLoader
     /// <summary>The fully resolved config as JSON (every parameter, defaults filled in): provenance and hashing.</summary>
     public static string ToCanonicalJson(AnalysisConfig config) => JsonSerializer.Serialize(config, CanonicalJson);
 
-    public static string Hash(AnalysisConfig config) => Fingerprint.Sha256(ToCanonicalJson(config));
+    /// <summary>
+    /// SHA-256 of the analysis parameters: everything but `outputs`, which changes file formats, not results, so
+    /// switching Parquet on does not redo finished sessions (and the hash of a config without it is unchanged).
+    /// </summary>
+    public static string Hash(AnalysisConfig config) => Fingerprint.Sha256(JsonSerializer.Serialize(config, AnalysisJson));
+
+    private static readonly JsonSerializerOptions AnalysisJson = new(CanonicalJson)
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                info =>
+                {
+                    if (info.Type != typeof(AnalysisConfig)) return;
+                    var outputs = info.Properties.Single(p => p.Name == "outputs");
+                    info.Properties.Remove(outputs);
+                },
+            },
+        },
+    };
 
     public static List<string> Check(AnalysisConfig c)
     {
@@ -91,6 +112,8 @@ public static class ConfigLoader
         if (!(c.Execution.BlockS > 0)) p.Add("execution.block_s: must be > 0");
         if (c.Execution.Fft is not ("auto" or "fftw" or "managed")) p.Add($"execution.fft: '{c.Execution.Fft}' is not one of auto, fftw, managed");
         if (c.Execution.Blas is not ("auto" or "openblas" or "managed")) p.Add($"execution.blas: '{c.Execution.Blas}' is not one of auto, openblas, managed");
+        if (!c.Outputs.Formats.Contains("csv") || c.Outputs.Formats.Any(f => f is not ("csv" or "parquet")))
+            p.Add("outputs.formats: csv, optionally with parquet (e.g. [csv, parquet])");
         return p;
     }
 }

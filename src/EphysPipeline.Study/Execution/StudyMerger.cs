@@ -66,6 +66,7 @@ public static class StudyMerger
         else AtomicFile.Delete(studySpectra);
 
         WriteProvenance(manifest, config, commandLine, started, records);
+        if (config.Outputs.Formats.Contains("parquet")) ParquetTables.ConvertAll(output, [Tables.Metrics, Tables.Pairs, Tables.Units, Tables.Sessions]);
     }
 
     // Streams each finished session's rows (its file minus the header line): memory does not grow with the study.
