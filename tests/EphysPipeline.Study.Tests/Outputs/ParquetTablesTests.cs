@@ -64,7 +64,7 @@ public sealed class ParquetTablesTests(SyntheticStudyFixture study)
         var manifest = ManifestLoader.Load(manifestPath);
         var config = ConfigLoader.Load(manifest.AnalysisPath);
         config.Outputs.Formats = ["csv", "parquet"];
-        new StudyRunner(manifest, config, SilentReporter.Instance).Run(new RunOptions { Jobs = 2 });
+        new StudyRunner(manifest, config, TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 2 });
         foreach (var name in new[] { Tables.Metrics, Tables.Pairs, Tables.Units, Tables.Sessions })
             AssertSameAsCsv(Path.Combine(manifest.OutputDirectory, name));
     }
