@@ -25,7 +25,7 @@ public static class CsvFormat
         return quote ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
-    public static double ParseNumber(string text) => text switch
+    public static double ParseNumber(ReadOnlySpan<char> text) => text switch
     {
         "NaN" or "" => double.NaN,
         "inf" => double.PositiveInfinity,
@@ -37,40 +37,103 @@ public static class CsvFormat
     public static List<string> SplitLine(string line) => ParseRecords(line) is [var record, ..] ? [.. record] : [""];
 
     /// <summary>
-    /// The records of a CSV text in this dialect: RFC 4180 quoting (a quoted cell may hold commas, quotes and line
-    /// breaks), '\n' or '\r\n' line ends; empty lines hold no record.
+    /// The records of a CSV text in this dialect (see <see cref="CsvRecordReader"/>).
     /// </summary>
     public static List<string[]> ParseRecords(string text)
     {
         var records = new List<string[]>();
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        bool quoted = false, any = false;
-        for (int i = 0; i < text.Length; i++)
+        using var reader = new CsvRecordReader(new StringReader(text));
+        while (reader.Next())
         {
-            char c = text[i];
+            var record = new string[reader.Count];
+            for (int i = 0; i < record.Length; i++) record[i] = reader[i].ToString();
+            records.Add(record);
+        }
+        return records;
+    }
+}
+
+/// <summary>
+/// Streams the records of a CSV in the <see cref="CsvFormat"/> dialect: RFC 4180 quoting (a quoted cell may hold
+/// commas, quotes and line breaks), '\n' or '\r\n' line ends; empty lines hold no record. A record's cells are spans
+/// into one buffer, valid until the next <see cref="Next"/>, so a table of millions of rows streams without a string
+/// per cell.
+/// </summary>
+public sealed class CsvRecordReader(TextReader reader) : IDisposable
+{
+    private readonly char[] _input = new char[1 << 16];
+    private int _length, _position;
+    private char[] _cells = new char[1024];
+    private int _used;
+    private readonly List<(int Start, int Length)> _spans = [];
+
+    /// <summary>Cells of the current record.</summary>
+    public int Count => _spans.Count;
+
+    public ReadOnlySpan<char> this[int i] => _cells.AsSpan(_spans[i].Start, _spans[i].Length);
+
+    /// <summary>Reads the next record; false at the end.</summary>
+    public bool Next()
+    {
+        _spans.Clear();
+        _used = 0;
+        int start = 0;
+        bool quoted = false, any = false;
+        while (true)
+        {
+            int c = Read();
+            if (c < 0)
+            {
+                if (!any && _used == start) return false;
+                _spans.Add((start, _used - start));
+                return true;
+            }
             if (quoted)
             {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else cell.Append(c);
+                if (c != '"') Append((char)c);
+                else if (Peek() == '"') { Read(); Append('"'); }
+                else quoted = false;
                 continue;
             }
             switch (c)
             {
                 case '"': quoted = true; any = true; break;
-                case ',': cells.Add(cell.ToString()); cell.Clear(); any = true; break;
+                case ',': _spans.Add((start, _used - start)); start = _used; any = true; break;
                 case '\r': break;
                 case '\n':
-                    if (any || cell.Length > 0) { cells.Add(cell.ToString()); records.Add([.. cells]); }
-                    cells.Clear(); cell.Clear(); any = false;
+                    if (any || _used > start) { _spans.Add((start, _used - start)); return true; }
                     break;
-                default: cell.Append(c); any = true; break;
+                default: Append((char)c); any = true; break;
             }
         }
-        if (any || cell.Length > 0) { cells.Add(cell.ToString()); records.Add([.. cells]); }
-        return records;
     }
+
+    private int Peek()
+    {
+        if (_position == _length && !Fill()) return -1;
+        return _input[_position];
+    }
+
+    private int Read()
+    {
+        if (_position == _length && !Fill()) return -1;
+        return _input[_position++];
+    }
+
+    private bool Fill()
+    {
+        _length = Math.Max(0, reader.Read(_input, 0, _input.Length));
+        _position = 0;
+        return _length > 0;
+    }
+
+    private void Append(char c)
+    {
+        if (_used == _cells.Length) Array.Resize(ref _cells, _cells.Length * 2);
+        _cells[_used++] = c;
+    }
+
+    public void Dispose() => reader.Dispose();
 }
 
 /// <summary>

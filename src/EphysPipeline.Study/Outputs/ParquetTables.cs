@@ -51,7 +51,7 @@ public static class ParquetTables
 
     private static (string[] Header, Kind[] Kinds, bool[] Nullable) Infer(string csvPath)
     {
-        using var reader = new CsvRecords(new StreamReader(csvPath));
+        using var reader = new CsvRecordReader(new StreamReader(csvPath));
         if (!reader.Next()) throw new InvalidDataException($"{csvPath}: no header row");
         var header = Enumerable.Range(0, reader.Count).Select(i => reader[i].ToString()).ToArray();
         var kinds = header.Select(h => TextColumns.Contains(h) ? Kind.Text : DoubleColumns.Contains(h) ? Kind.Double : Kind.Int64).ToArray();
@@ -77,15 +77,7 @@ public static class ParquetTables
     private static bool IsNumber(ReadOnlySpan<char> cell) =>
         cell is "NaN" or "inf" or "-inf" || double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
-    private static double Number(ReadOnlySpan<char> cell) => cell switch
-    {
-        "NaN" => double.NaN,
-        "inf" => double.PositiveInfinity,
-        "-inf" => double.NegativeInfinity,
-        _ => double.Parse(cell, NumberStyles.Float, CultureInfo.InvariantCulture),
-    };
-
-    private static void Check(string csvPath, CsvRecords reader, int width)
+    private static void Check(string csvPath, CsvRecordReader reader, int width)
     {
         if (reader.Count != width) throw new InvalidDataException($"{csvPath}: a row has {reader.Count} cells, the header {width}");
     }
@@ -113,7 +105,7 @@ public static class ParquetTables
         })).ToArray();
         var interned = kinds.Select(_ => new Dictionary<string, string>()).ToArray();
 
-        using var reader = new CsvRecords(new StreamReader(csvPath));
+        using var reader = new CsvRecordReader(new StreamReader(csvPath));
         reader.Next();
         int rows = 0;
         while (true)
@@ -148,8 +140,8 @@ public static class ParquetTables
                 break;
             case long[] l: l[row] = long.Parse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture); break;
             case long?[] l: l[row] = cell.IsEmpty ? null : long.Parse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture); break;
-            case double[] d: d[row] = Number(cell); break;
-            case double?[] d: d[row] = cell.IsEmpty ? null : Number(cell); break;
+            case double[] d: d[row] = CsvFormat.ParseNumber(cell); break;
+            case double?[] d: d[row] = cell.IsEmpty ? null : CsvFormat.ParseNumber(cell); break;
         }
     }
 
@@ -163,81 +155,5 @@ public static class ParquetTables
             case double[] d: { using var w = group.NextColumn().LogicalWriter<double>(); w.WriteBatch(d, 0, rows); break; }
             case double?[] d: { using var w = group.NextColumn().LogicalWriter<double?>(); w.WriteBatch(d, 0, rows); break; }
         }
-    }
-
-    /// <summary>Streams the records of a CSV in the <see cref="CsvFormat"/> dialect; a record's cells are spans into one buffer.</summary>
-    private sealed class CsvRecords(TextReader reader) : IDisposable
-    {
-        private readonly char[] _input = new char[1 << 16];
-        private int _length, _position;
-        private char[] _cells = new char[1024];
-        private int _used;
-        private readonly List<(int Start, int Length)> _spans = [];
-
-        public int Count => _spans.Count;
-
-        public ReadOnlySpan<char> this[int i] => _cells.AsSpan(_spans[i].Start, _spans[i].Length);
-
-        public bool Next()
-        {
-            _spans.Clear();
-            _used = 0;
-            int start = 0;
-            bool quoted = false, any = false;
-            while (true)
-            {
-                int c = Read();
-                if (c < 0)
-                {
-                    if (!any && _used == start) return false;
-                    _spans.Add((start, _used - start));
-                    return true;
-                }
-                if (quoted)
-                {
-                    if (c != '"') Append((char)c);
-                    else if (Peek() == '"') { Read(); Append('"'); }
-                    else quoted = false;
-                    continue;
-                }
-                switch (c)
-                {
-                    case '"': quoted = true; any = true; break;
-                    case ',': _spans.Add((start, _used - start)); start = _used; any = true; break;
-                    case '\r': break;
-                    case '\n':
-                        if (any || _used > start) { _spans.Add((start, _used - start)); return true; }
-                        break;
-                    default: Append((char)c); any = true; break;
-                }
-            }
-        }
-
-        private int Peek()
-        {
-            if (_position == _length && !Fill()) return -1;
-            return _input[_position];
-        }
-
-        private int Read()
-        {
-            if (_position == _length && !Fill()) return -1;
-            return _input[_position++];
-        }
-
-        private bool Fill()
-        {
-            _length = Math.Max(0, reader.Read(_input, 0, _input.Length));
-            _position = 0;
-            return _length > 0;
-        }
-
-        private void Append(char c)
-        {
-            if (_used == _cells.Length) Array.Resize(ref _cells, _cells.Length * 2);
-            _cells[_used++] = c;
-        }
-
-        public void Dispose() => reader.Dispose();
     }
 }
