@@ -1,10 +1,15 @@
 namespace EphysPipeline.Report.Statistics;
 
-/// <summary>One cluster of adjacent frequency bins whose F exceeded the threshold.</summary>
+/// <summary>One cluster of adjacent frequency bins whose statistic (F, or t of either sign) passed the threshold.</summary>
 public readonly record struct FrequencyCluster(int First, int Last, double Statistic, double P, double MeanDifference);
 
-/// <summary>The observed F per bin, the cluster-forming threshold and the clusters with their permutation p-values.</summary>
-public sealed record ClusterTestResult(double[] F, double Threshold, IReadOnlyList<FrequencyCluster> Clusters, int Permutations);
+/// <summary>
+/// The observed statistic per bin (F for two groups, t for paired differences), the cluster-forming threshold, the
+/// clusters with their permutation p-values, the size of the permutation null and whether it enumerated every
+/// distinct permutation.
+/// </summary>
+public sealed record ClusterTestResult(double[] Statistic, double Threshold, IReadOnlyList<FrequencyCluster> Clusters,
+    int Permutations, bool Exact = false);
 
 /// <summary>
 /// Two-group cluster permutation test along one axis (Maris &amp; Oostenveld 2007), with the defaults of
@@ -24,7 +29,7 @@ public static class ClusterPermutation
         int permutations = DefaultPermutations, ulong seed = DefaultSeed, double alpha = 0.05)
     {
         if (nA < 1 || nB < 1 || nA + nB < 3 || groupA.Length != nA * bins || groupB.Length != nB * bins)
-            return new ClusterTestResult(Enumerable.Repeat(double.NaN, bins).ToArray(), double.NaN, [], 0);
+            return Empty(bins);
         int n = nA + nB;
         var data = new double[n * bins];
         groupA.CopyTo(data);
@@ -35,7 +40,7 @@ public static class ClusterPermutation
         for (int i = 0; i < n; i++) labels[i] = i;
         var f = new double[bins];
         FStatistics(data, labels, nA, bins, f);
-        var observed = FindClusters(f, threshold);
+        var observed = FindClusters(f, threshold, twoTailed: false);
 
         var nullMax = new double[permutations];
         nullMax[0] = observed.Count == 0 ? 0 : observed.Max(c => c.Sum);
@@ -49,7 +54,7 @@ public static class ClusterPermutation
                 (labels[i], labels[j]) = (labels[j], labels[i]);
             }
             FStatistics(data, labels, nA, bins, scratch);
-            nullMax[p] = MaxClusterSum(scratch, threshold);
+            nullMax[p] = MaxClusterMass(scratch, threshold, twoTailed: false);
         }
 
         var clusters = new List<FrequencyCluster>(observed.Count);
@@ -62,6 +67,89 @@ public static class ClusterPermutation
             clusters.Add(new FrequencyCluster(first, last, sum, (double)exceed / permutations, diff / (last - first + 1)));
         }
         return new ClusterTestResult(f, threshold, clusters, permutations);
+    }
+
+    /// <summary>Seed of the random sign flips of <see cref="OneSample"/> when the flips are too many to enumerate.</summary>
+    public const ulong DefaultSignFlipSeed = 20260104;
+
+    /// <summary>
+    /// One-sample (paired-difference) cluster permutation test with the defaults of
+    /// mne.stats.permutation_cluster_1samp_test: t = mean/(sd/√n) per bin, two-tailed threshold t(n−1) at 1 − α/2,
+    /// clusters = runs of bins with t &gt; threshold or t &lt; −threshold, cluster statistic = sum of t, null = the largest
+    /// |cluster statistic| per sign flip (0 when none), p = share of the null ≥ |statistic|. Subject 0 keeps its sign
+    /// (flipping every sign gives the same |statistic|), so the null has 2ⁿ⁻¹ members, the identity among them; when
+    /// 2ⁿ⁻¹ ≤ <paramref name="permutations"/> they are all enumerated (exact), otherwise the observed flip plus
+    /// permutations − 1 distinct random ones.
+    /// </summary>
+    /// <param name="differences">n rows (subjects) of <paramref name="bins"/> paired differences, row-major.</param>
+    public static ClusterTestResult OneSample(ReadOnlySpan<double> differences, int n, int bins,
+        int permutations = DefaultPermutations, ulong seed = DefaultSignFlipSeed, double alpha = 0.05)
+    {
+        if (n < 2 || differences.Length != n * bins || permutations < 1) return Empty(bins);
+        var data = differences.ToArray();
+        double threshold = Distributions.StudentTIsf(alpha / 2, n - 1);
+        var signs = new double[n];
+        Array.Fill(signs, 1.0);
+        var t = new double[bins];
+        TStatistics(data, signs, bins, t);
+        var observed = FindClusters(t, threshold, twoTailed: true);
+
+        // MNE's exact test: 2^(n−1) − 1 non-identity flips are fewer than the permutations asked for.
+        bool exact = n - 1 < 31 && (1L << (n - 1)) <= permutations;
+        var masks = exact ? Enumerable.Range(0, 1 << (n - 1)).Select(m => (ulong)m).ToList() : RandomMasks(n, permutations, seed);
+        var nullMax = new double[masks.Count];
+        var scratch = new double[bins];
+        for (int k = 0; k < masks.Count; k++)
+        {
+            if (masks[k] == 0) { nullMax[k] = observed.Count == 0 ? 0 : observed.Max(c => Math.Abs(c.Sum)); continue; }
+            for (int i = 1; i < n; i++) signs[i] = i - 1 < 64 && ((masks[k] >> (i - 1)) & 1) == 1 ? -1.0 : 1.0;
+            TStatistics(data, signs, bins, scratch);
+            nullMax[k] = MaxClusterMass(scratch, threshold, twoTailed: true);
+        }
+
+        var clusters = new List<FrequencyCluster>(observed.Count);
+        foreach (var (first, last, sum) in observed)
+        {
+            int exceed = 0;
+            foreach (var h in nullMax) if (h >= Math.Abs(sum)) exceed++;
+            double diff = 0;
+            for (int b = first; b <= last; b++) diff += GroupMean(data, n, bins, b);
+            clusters.Add(new FrequencyCluster(first, last, sum, (double)exceed / nullMax.Length, diff / (last - first + 1)));
+        }
+        return new ClusterTestResult(t, threshold, clusters, nullMax.Length, exact);
+    }
+
+    /// <summary>
+    /// The identity (mask 0) and permutations − 1 distinct random non-identity flips of subjects 1..n−1 (bit i − 1 set
+    /// = subject i flipped), as MNE draws without replacement; beyond 65 subjects the bits past 64 are not flipped.
+    /// </summary>
+    private static List<ulong> RandomMasks(int n, int permutations, ulong seed)
+    {
+        var rng = new SplitMix64(seed);
+        int bits = Math.Min(n - 1, 64);
+        ulong keep = bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
+        var seen = new HashSet<ulong> { 0 };
+        var masks = new List<ulong>(permutations) { 0 };
+        while (masks.Count < permutations)
+        {
+            ulong m = rng.Next() & keep;
+            if (seen.Add(m)) masks.Add(m);
+        }
+        return masks;
+    }
+
+    /// <summary>One-sample t per bin of the rows multiplied by their signs (two-pass variance, ddof 1).</summary>
+    private static void TStatistics(double[] data, double[] signs, int bins, Span<double> t)
+    {
+        int n = signs.Length;
+        for (int b = 0; b < bins; b++)
+        {
+            double sum = 0;
+            for (int i = 0; i < n; i++) sum += signs[i] * data[i * bins + b];
+            double mean = sum / n, ss = 0;
+            for (int i = 0; i < n; i++) { double d = signs[i] * data[i * bins + b] - mean; ss += d * d; }
+            t[b] = mean / Math.Sqrt(ss / (n - 1) / n);
+        }
     }
 
     private static double GroupMean(ReadOnlySpan<double> group, int rows, int bins, int bin)
@@ -89,28 +177,44 @@ public static class ClusterPermutation
         }
     }
 
-    private static List<(int First, int Last, double Sum)> FindClusters(ReadOnlySpan<double> f, double threshold)
+    private static ClusterTestResult Empty(int bins) => new(Enumerable.Repeat(double.NaN, bins).ToArray(), double.NaN, [], 0);
+
+    /// <summary>
+    /// Runs of adjacent bins with s &gt; threshold (and, two-tailed, runs with s &lt; −threshold, kept apart from the
+    /// positive ones as MNE does); the cluster statistic is the signed sum of s. Infinite s never joins a cluster.
+    /// </summary>
+    private static List<(int First, int Last, double Sum)> FindClusters(ReadOnlySpan<double> s, double threshold, bool twoTailed)
     {
         var clusters = new List<(int, int, double)>();
-        for (int b = 0; b < f.Length;)
+        for (int b = 0; b < s.Length;)
         {
-            if (!(f[b] > threshold) || double.IsInfinity(f[b])) { b++; continue; }
+            int sign = Side(s[b], threshold, twoTailed);
+            if (sign == 0) { b++; continue; }
             int first = b;
             double sum = 0;
-            while (b < f.Length && f[b] > threshold && !double.IsInfinity(f[b])) sum += f[b++];
+            while (b < s.Length && Side(s[b], threshold, twoTailed) == sign) sum += s[b++];
             clusters.Add((first, b - 1, sum));
         }
         return clusters;
     }
 
-    private static double MaxClusterSum(ReadOnlySpan<double> f, double threshold)
+    /// <summary>The largest |cluster statistic| (0 when no bin passes the threshold).</summary>
+    private static double MaxClusterMass(ReadOnlySpan<double> s, double threshold, bool twoTailed)
     {
         double best = 0, run = 0;
-        foreach (var v in f)
+        int side = 0;
+        foreach (var v in s)
         {
-            if (v > threshold && !double.IsInfinity(v)) { run += v; best = Math.Max(best, run); }
-            else run = 0;
+            int sign = Side(v, threshold, twoTailed);
+            if (sign != side) run = 0;
+            side = sign;
+            if (sign == 0) continue;
+            run += v;
+            best = Math.Max(best, Math.Abs(run));
         }
         return best;
     }
+
+    private static int Side(double v, double threshold, bool twoTailed) =>
+        double.IsInfinity(v) ? 0 : v > threshold ? 1 : twoTailed && v < -threshold ? -1 : 0;
 }
