@@ -9,7 +9,7 @@ namespace EphysPipeline.Report;
 /// <summary>What <see cref="Comparison.Run"/> wrote and what it had to leave out.</summary>
 public sealed record ComparisonSummary(
     string ComparisonCsv, string ClustersCsv, string ReportHtml,
-    int Outcomes, int Significant, int Clusters, IReadOnlyList<string> Warnings);
+    int Outcomes, int Significant, int Clusters, StudyDesign Design, IReadOnlyList<string> Warnings);
 
 /// <summary>Everything the comparison computed, for the report and for callers that want the numbers.</summary>
 public sealed record ComparisonResult(
@@ -38,7 +38,7 @@ public static class Comparison
         AtomicFile.WriteText(clusters, ClustersCsv(result.Clusters));
         AtomicFile.WriteText(report, Html.ReportBuilder.Build(result));
         return new ComparisonSummary(comparison, clusters, report, result.Groups.Count,
-            result.Groups.Count(IsSignificant), result.Clusters.Count(c => c.P < 0.05), result.Warnings);
+            result.Groups.Count(IsSignificant), DesignClusters(result.Clusters).Count(c => c.P < 0.05), result.Design, result.Warnings);
     }
 
     /// <summary>A finding for the report table: within-drug Wilcoxon q or the design's drug-vs-control q below 0.05.</summary>
@@ -103,7 +103,7 @@ public static class Comparison
             warnings.Add($"spectra.h5 could not be read ({e.Message}): no PSD change, clusters or time courses");
             spectral = new SpectralChanges();
         }
-        var clusters = ClusterTests(spectral, info, drugs, epochs);
+        var clusters = ClusterTests(spectral, info, design, drugs, epochs);
         return new ComparisonResult(info, design, drugs, epochs.Where(e => e != info.ReferenceEpoch).ToList(), stats, clusters, spectral, warnings);
     }
 
@@ -140,7 +140,12 @@ public static class Comparison
             .ThenBy(g => outcomeOrder[g.Key.Outcome]);
     }
 
-    private static List<ClusterRow> ClusterTests(SpectralChanges spectral, StudyInfo info, List<string> drugs, List<string> epochs)
+    /// <summary>
+    /// PSD clusters per drug, epoch and region with the design's test: paired sign-flip on the per-subject differences
+    /// (drug change − control change) when subjects have both, two-group relabelling when the groups are different
+    /// animals; a mixed design gets both.
+    /// </summary>
+    private static List<ClusterRow> ClusterTests(SpectralChanges spectral, StudyInfo info, StudyDesign design, List<string> drugs, List<string> epochs)
     {
         var rows = new List<ClusterRow>();
         var freqs = spectral.Frequencies;
@@ -153,24 +158,65 @@ public static class Comparison
                 {
                     if (!lookup.TryGetValue((drug, epoch, region), out var a)) continue;
                     lookup.TryGetValue((info.Control, epoch, region), out var b);
-                    int nA = a.Subjects.Count, nB = b?.Subjects.Count ?? 0;
-                    if (b is null || nA + nB < 3 || nA < 1 || nB < 1)
+                    var control = b?.Subjects ?? [];
+                    var controlBySubject = control.GroupBy(s => s.Subject).ToDictionary(g => g.Key, g => g.First().Change);
+                    var pairs = a.Subjects.Where(s => controlBySubject.ContainsKey(s.Subject)).ToList();
+                    var row = new ClusterRow(design, "", drug, info.Control, epoch, region, a.Subjects.Count, control.Count, pairs.Count,
+                        double.NaN, 0, double.NaN, double.NaN, 0, double.NaN, double.NaN, double.NaN, 0, "", "");
+
+                    if (design.HasPairs())
                     {
-                        rows.Add(new ClusterRow(drug, info.Control, epoch, region, nA, nB, double.NaN, 0, double.NaN, double.NaN, 0,
-                            double.NaN, double.NaN, double.NaN, 0, "too few subjects (need ≥ 1 per group and ≥ 3 in all)"));
-                        continue;
+                        var paired = row with { Test = ClusterRow.PairedTest };
+                        if (pairs.Count < 3) rows.Add(paired with { Status = "too few subjects with both drug and control (need ≥ 3)" });
+                        else
+                        {
+                            var d = pairs.SelectMany(s => s.Change.Zip(controlBySubject[s.Subject], (x, y) => x - y)).ToArray();
+                            var test = ClusterPermutation.OneSample(d, pairs.Count, bins);
+                            AddClusters(rows, paired, test, freqs,
+                                test.Exact ? $"exact ({test.Permutations} sign flips)" : $"{test.Permutations} random sign flips");
+                        }
                     }
-                    var test = ClusterPermutation.Test(a.Subjects.SelectMany(s => s.Change).ToArray(), nA,
-                        b.Subjects.SelectMany(s => s.Change).ToArray(), nB, bins);
-                    if (test.Clusters.Count == 0)
-                        rows.Add(new ClusterRow(drug, info.Control, epoch, region, nA, nB, test.Threshold, 0, double.NaN, double.NaN, 0,
-                            double.NaN, double.NaN, double.NaN, test.Permutations, "no cluster above threshold"));
-                    int k = 0;
-                    foreach (var c in test.Clusters.OrderBy(c => c.P).ThenBy(c => c.First))
-                        rows.Add(new ClusterRow(drug, info.Control, epoch, region, nA, nB, test.Threshold, ++k, freqs[c.First], freqs[c.Last],
-                            c.Last - c.First + 1, c.Statistic, c.P, c.MeanDifference, test.Permutations, "ok"));
+                    if (!design.HasPairs() || design.HasIndependentGroups())
+                    {
+                        var twoGroup = row with { Test = ClusterRow.TwoGroupTest };
+                        int nA = a.Subjects.Count, nB = control.Count;
+                        if (nA + nB < 3 || nA < 1 || nB < 1)
+                            rows.Add(twoGroup with { Status = "too few subjects (need ≥ 1 per group and ≥ 3 in all)" });
+                        else
+                        {
+                            var test = ClusterPermutation.Test(a.Subjects.SelectMany(s => s.Change).ToArray(), nA,
+                                control.SelectMany(s => s.Change).ToArray(), nB, bins);
+                            AddClusters(rows, twoGroup, test, freqs, $"{test.Permutations} random relabellings");
+                        }
+                    }
                 }
         return rows;
+    }
+
+    private static void AddClusters(List<ClusterRow> rows, ClusterRow template, ClusterTestResult test, double[] freqs, string method)
+    {
+        var row = template with { Threshold = test.Threshold, Permutations = test.Permutations, Method = method };
+        if (test.Clusters.Count == 0) rows.Add(row with { Status = "no cluster above threshold" });
+        int k = 0;
+        foreach (var c in test.Clusters.OrderBy(c => c.P).ThenBy(c => c.First))
+            rows.Add(row with
+            {
+                Cluster = ++k, FLowHz = freqs[c.First], FHighHz = freqs[c.Last], NBins = c.Last - c.First + 1,
+                Statistic = c.Statistic, P = c.P, MeanDifferenceDb = c.MeanDifference, Status = "ok",
+            });
+    }
+
+    /// <summary>
+    /// The clusters of the design's test, for the report and the summary: per drug, epoch and region the paired test
+    /// where it ran, else the two-group test.
+    /// </summary>
+    public static IReadOnlyList<ClusterRow> DesignClusters(IReadOnlyList<ClusterRow> rows)
+    {
+        var pairedRan = rows.Where(r => r.Test == ClusterRow.PairedTest && r.Tested).Select(r => (r.Drug, r.Epoch, r.Region)).ToHashSet();
+        var twoGroup = rows.Where(r => r.Test == ClusterRow.TwoGroupTest).Select(r => (r.Drug, r.Epoch, r.Region)).ToHashSet();
+        return rows.Where(r => r.Test == ClusterRow.PairedTest
+            ? pairedRan.Contains((r.Drug, r.Epoch, r.Region)) || !twoGroup.Contains((r.Drug, r.Epoch, r.Region))
+            : !pairedRan.Contains((r.Drug, r.Epoch, r.Region))).ToList();
     }
 
     private static readonly string[] ComparisonHeader =
@@ -185,8 +231,9 @@ public static class Comparison
          "lmm_status", "status"];
 
     private static readonly string[] ClustersHeader =
-        ["drug", "control", "epoch", "region", "n_drug", "n_control", "threshold_f", "cluster",
-         "f_low_hz", "f_high_hz", "n_bins", "cluster_f_sum", "p", "mean_difference_db", "permutations", "status"];
+        ["design", "test", "drug", "control", "epoch", "region", "n_drug", "n_control", "n_paired", "threshold", "cluster",
+         "f_low_hz", "f_high_hz", "n_bins", "cluster_statistic", "p", "mean_difference_db", "permutations", "permutation_method",
+         "status"];
 
     public static string ComparisonCsv(IReadOnlyList<GroupStatistic> groups) => Csv(ComparisonHeader, row =>
     {
@@ -217,9 +264,10 @@ public static class Comparison
     {
         foreach (var r in rows)
         {
-            row.Text(r.Drug); row.Text(r.Control); row.Text(r.Epoch); row.Text(r.Region); row.Number(r.NDrug); row.Number(r.NControl);
-            row.Number(r.ThresholdF); row.Number(r.Cluster); row.Number(r.FLowHz); row.Number(r.FHighHz); row.Number(r.NBins);
-            row.Number(r.Statistic); row.Number(r.P); row.Number(r.MeanDifferenceDb); row.Number(r.Permutations); row.Text(r.Status);
+            row.Text(r.Design.Name()); row.Text(r.Test); row.Text(r.Drug); row.Text(r.Control); row.Text(r.Epoch); row.Text(r.Region);
+            row.Number(r.NDrug); row.Number(r.NControl); row.Number(r.NPaired); row.Number(r.Threshold); row.Number(r.Cluster);
+            row.Number(r.FLowHz); row.Number(r.FHighHz); row.Number(r.NBins); row.Number(r.Statistic); row.Number(r.P);
+            row.Number(r.MeanDifferenceDb); row.Number(r.Permutations); row.Text(r.Method); row.Text(r.Status);
             row.End();
         }
     });

@@ -125,6 +125,11 @@ public class ComparisonTests
         Assert.Equal(Changes.MixedModels.SubjectModel, pe["lmm_model"]);
         Assert.Equal("15", pe["lmm_n_obs"]);
         Assert.True(double.IsFinite(CsvTable.Number(pe["lmm_df"])));
+
+        // PSD clusters: the paired test on the 4 crossed subjects and the two-group test on everyone.
+        var clusters = Rows(Path.Combine(dir.Path, Comparison.ClustersFile)).Where(r => r["drug"] == "ketamine" && r["region"] == "PFC").ToList();
+        Assert.Contains(clusters, r => r["test"] == "paired t" && r["n_paired"] == "4" && r["permutation_method"] == "exact (8 sign flips)");
+        Assert.Contains(clusters, r => r["test"] == "two-group F" && r["n_drug"] == "5" && r["n_control"] == "4");
     }
 
     [Fact]
@@ -141,6 +146,44 @@ public class ComparisonTests
         Assert.True(CsvTable.Number(best["mean_difference_db"]) > 3);
         Assert.Equal("1024", best["permutations"]);
         Assert.DoesNotContain(rows, r => r["drug"] == "psilocybin" && r["status"] == "ok" && CsvTable.Number(r["p"]) < 0.01);
+        // Different animals per drug: only the two-group test, with F(1, 10) at 0.95 as threshold.
+        Assert.All(rows, r => Assert.Equal(("between-subject", "two-group F", "0"), (r["design"], r["test"], r["n_paired"])));
+        Assert.Equal(4.964602743730711, CsvTable.Number(best["threshold"]), 8);
+        Assert.Equal("1024 random relabellings", best["permutation_method"]);
+    }
+
+    [Fact]
+    public void WithinSubjectClustersUseThePairedSignFlipTestOnEachSubjectsDifference()
+    {
+        using var dir = Fixtures.TempDir();
+        SyntheticStudy.Write(dir.Path, withinSubject: true);
+        var summary = Comparison.Run(dir.Path);
+        Assert.Equal(Changes.StudyDesign.WithinSubject, summary.Design);
+        var rows = Rows(summary.ClustersCsv);
+        Assert.All(rows, r => Assert.Equal(("within-subject", "paired t", "6"), (r["design"], r["test"], r["n_paired"])));
+        var ket = rows.Where(r => r["drug"] == "ketamine" && r["region"] == "PFC" && r["status"] == "ok" && CsvTable.Number(r["p"]) < 0.05).ToList();
+        var best = Assert.Single(ket);
+        // Six subjects all up: the observed flip is the largest of the 2⁵ distinct ones, MNE's exact minimum p.
+        Assert.Equal(1.0 / 32, CsvTable.Number(best["p"]), 12);
+        Assert.Equal("exact (32 sign flips)", best["permutation_method"]);
+        Assert.InRange(CsvTable.Number(best["f_low_hz"]), 60, 70);
+        Assert.InRange(CsvTable.Number(best["f_high_hz"]), 95, 105);
+        Assert.True(CsvTable.Number(best["cluster_statistic"]) > 0);
+        Assert.Equal(2.570581835636315, CsvTable.Number(best["threshold"]), 8); // t(5) at 0.975
+
+        // The same numbers as the test run directly on the subjects' paired spectra.
+        var result = Comparison.Compute(dir.Path);
+        var drug = result.Spectral.Spectra.Single(s => s is { Drug: "ketamine", Epoch: "post", Region: "PFC" });
+        var control = result.Spectral.Spectra.Single(s => s is { Drug: "saline", Epoch: "post", Region: "PFC" }).Subjects.ToDictionary(s => s.Subject, s => s.Change);
+        var d = drug.Subjects.SelectMany(s => s.Change.Zip(control[s.Subject], (x, y) => x - y)).ToArray();
+        var direct = Statistics.ClusterPermutation.OneSample(d, 6, result.Spectral.Frequencies.Length).Clusters.MinBy(c => c.P);
+        Assert.Equal(direct.Statistic, CsvTable.Number(best["cluster_statistic"]), 9);
+        Assert.Equal(direct.MeanDifference, CsvTable.Number(best["mean_difference_db"]), 9);
+        // Ketamine's gamma rise is in both regions; nothing else reaches p < 0.05.
+        var significant = rows.Where(r => r["status"] == "ok" && CsvTable.Number(r["p"]) < 0.05).ToList();
+        Assert.All(significant, r => Assert.Equal("ketamine", r["drug"]));
+        Assert.Equal(["HPC", "PFC"], significant.Select(r => r["region"]).Order().ToArray());
+        Assert.Equal(2, summary.Clusters);
     }
 
     [Fact]

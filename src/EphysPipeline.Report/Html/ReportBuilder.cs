@@ -123,7 +123,12 @@ public static class ReportBuilder
     {
         var sp = r.Spectral;
         if (sp.Spectra.Count == 0) return;
-        sb.Append("<h2>PSD change from baseline</h2>\n<p class=\"note\">Mean over subjects of the region's PSD change, 10·log10(epoch / reference); shaded: mean ± t(0.975, n−1)·SEM. Bars under the curves: frequency clusters where the drug differs from the control (cluster permutation test, p &lt; 0.05).</p>\n<div class=\"grid\">");
+        var designClusters = Comparison.DesignClusters(r.Clusters);
+        string test = designClusters.Any(c => c.Test == ClusterRow.PairedTest && c.Tested)
+            ? "paired: sign-flip permutation of each subject's drug − control PSD change, t per bin"
+            : "two groups: relabelling permutation, F per bin";
+        sb.Append("<h2>PSD change from baseline</h2>\n<p class=\"note\">Mean over subjects of the region's PSD change, 10·log10(epoch / reference); shaded: mean ± t(0.975, n−1)·SEM. Bars under the curves: frequency clusters where the drug differs from the control (cluster permutation test, ")
+          .Append(Esc(test)).Append("; p &lt; 0.05).</p>\n<div class=\"grid\">");
         double maxBand = r.Info.Bands.Count > 0 ? r.Info.Bands.Values.Max(b => b.High) : double.PositiveInfinity;
         var keep = Enumerable.Range(0, sp.Frequencies.Length).Where(i => sp.Frequencies[i] > 0 && sp.Frequencies[i] <= maxBand * 1.1).ToArray();
         var x = keep.Select(i => sp.Frequencies[i]).ToArray();
@@ -139,7 +144,7 @@ public static class ReportBuilder
                     series.Add(new Series($"{drug} (n={group.Subjects.Count})", colours[drug], mean, lo, hi, drug == r.Info.Control));
                 }
                 if (series.Count == 0) continue;
-                var spans = r.Clusters.Where(c => c.Epoch == epoch && c.Region == region && c.P < 0.05)
+                var spans = designClusters.Where(c => c.Epoch == epoch && c.Region == region && c.P < 0.05)
                     .Select(c => (c.FLowHz, c.FHighHz, colours.GetValueOrDefault(c.Drug, Palette[1]))).ToList();
                 sb.Append(LineChart($"{region}, {epoch}", "frequency (Hz)", "PSD change (dB)", x, series, spans));
             }
