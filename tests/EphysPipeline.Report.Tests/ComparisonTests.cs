@@ -223,6 +223,63 @@ public class ComparisonTests
         Assert.Matches(@"ketamine: high_gamma power in PFC \+(3\.[7-9]|4\.[0-3]) dB", findings);
     }
 
+    private static XDocument Report(string path)
+    {
+        using var reader = XmlReader.Create(new StringReader(File.ReadAllText(path)), new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore });
+        return XDocument.Load(reader);
+    }
+
+    [Fact]
+    public void WithinSubjectReportUsesThePairedDesignWritesTheModelAndJoinsEachSubjectsValues()
+    {
+        using var dir = Fixtures.TempDir();
+        SyntheticStudy.Write(dir.Path, withinSubject: true);
+        var doc = Report(Comparison.Run(dir.Path).ReportHtml);
+        XNamespace x = "http://www.w3.org/1999/xhtml", svg = "http://www.w3.org/2000/svg";
+        string text = doc.Root!.Value;
+        Assert.Contains("Design: within-subject (6 subjects)", text);
+        Assert.Contains("change ~ drug × epoch + (1 | subject)", text);
+        Assert.Contains("REML", text);
+        Assert.Contains("Satterthwaite", text);
+        Assert.Contains("paired cluster permutation test", text);
+        Assert.Contains("exact (32 sign flips)", text);
+
+        // The findings' drug-vs-control column is the design's contrast, never Welch's t.
+        var table = doc.Descendants(x + "table").First();
+        var psilocybin = table.Descendants(x + "tr").Select(tr => tr.Value).Single(v => v.Contains("psilocybin: perm entropy in HPC"));
+        Assert.Contains("(mixed model), q = ", psilocybin);
+        Assert.DoesNotContain("Welch", table.Value);
+
+        // Band-power panels: one line per subject and drug from the saline dot to the drug dot (6 subjects × 2 drugs × 3 bands).
+        var panel = doc.Descendants(svg + "svg").First(f => f.Element(svg + "title")?.Value == "PFC, post" &&
+            f.Descendants(svg + "text").Any(t => t.Value == "high gamma"));
+        var lines = panel.Elements(svg + "line").Where(l => l.Element(svg + "title")?.Value.StartsWith("m0", StringComparison.Ordinal) == true).ToList();
+        Assert.Equal(6 * 2 * 3, lines.Count);
+        Assert.Contains(lines, l => l.Element(svg + "title")!.Value.StartsWith("m03: saline ", StringComparison.Ordinal) && l.Element(svg + "title")!.Value.Contains("→ ketamine"));
+        // Each line ends on its subject's dot.
+        var dots = panel.Elements(svg + "circle").Select(c => (c.Attribute("cx")!.Value, c.Attribute("cy")!.Value)).ToHashSet();
+        Assert.All(lines, l => Assert.Contains((l.Attribute("x2")!.Value, l.Attribute("y2")!.Value), dots));
+        Assert.All(lines, l => Assert.Contains((l.Attribute("x1")!.Value, l.Attribute("y1")!.Value), dots));
+    }
+
+    [Fact]
+    public void BetweenSubjectReportUsesIndependentGroupTestsAndDrawsNoSubjectLines()
+    {
+        using var dir = Fixtures.TempDir();
+        SyntheticStudy.Write(dir.Path);
+        var doc = Report(Comparison.Run(dir.Path).ReportHtml);
+        XNamespace x = "http://www.w3.org/1999/xhtml", svg = "http://www.w3.org/2000/svg";
+        string text = doc.Root!.Value;
+        Assert.Contains("Design: between-subject (18 subjects)", text);
+        Assert.Contains("Welch t and Mann–Whitney U", text);
+        Assert.Contains("none fitted (one observation per subject", text);
+        Assert.Contains("Two-group cluster permutation test", text);
+        Assert.DoesNotContain("paired cluster permutation", text);
+        var ket = doc.Descendants(x + "table").First().Descendants(x + "tr").Select(tr => tr.Value).First(v => v.Contains("ketamine: high_gamma power in PFC"));
+        Assert.Contains("(Welch t), q = ", ket);
+        Assert.DoesNotContain(doc.Descendants(svg + "line"), l => l.Element(svg + "title") is not null);
+    }
+
     [Fact]
     public void OutputsAreByteIdenticalAcrossRuns()
     {

@@ -101,21 +101,26 @@ public static class ReportBuilder
     {
         sb.Append("<h2>Significant findings (q &lt; 0.05)</h2>\n");
         var rows = r.Groups.Where(Comparison.IsSignificant)
-            .OrderBy(g => Math.Min(Nan1(g.WilcoxonQ), Nan1(g.WelchQ))).ToList();
+            .OrderBy(g => Math.Min(Nan1(g.WilcoxonQ), Nan1(Comparison.ContrastQ(g)))).ToList();
         if (rows.Count == 0) { sb.Append("<p>No change passed the false-discovery threshold.</p>\n"); return; }
         const int shown = 30;
-        sb.Append($"<p class=\"note\">{rows.Count} outcome{(rows.Count == 1 ? "" : "s")} with q &lt; 0.05, strongest first{(rows.Count > shown ? $"; the first {shown} are listed, all are in comparison.csv" : "")}. Change is the mean over subjects; Hedges' g is that of the change.</p>\n");
-        sb.Append("<table><tr><th>finding</th><th>epoch</th><th>n</th><th>within drug (Wilcoxon)</th><th>vs control (Welch t)</th><th>Hedges g</th></tr>\n");
+        sb.Append($"<p class=\"note\">{rows.Count} outcome{(rows.Count == 1 ? "" : "s")} with q &lt; 0.05, strongest first{(rows.Count > shown ? $"; the first {shown} are listed, all are in comparison.csv" : "")}. Change is the mean over subjects; Hedges' g is that of the change. Versus {Esc(r.Info.Control)}: the {Esc(r.Design.Name())} design's contrast (the mixed model's drug − {Esc(r.Info.Control)} estimate where it was fitted, else the paired mean difference or the difference of group means) with its test.</p>\n");
+        sb.Append($"<table><tr><th>finding</th><th>epoch</th><th>n</th><th>within drug (Wilcoxon)</th><th>vs {Esc(r.Info.Control)}</th><th>Hedges g</th></tr>\n");
         foreach (var g in rows.Take(shown))
         {
             string unit = g.Key.Outcome.Unit;
+            var (test, estimate, q) = Comparison.Contrast(g);
+            string versus = g.Key.Drug == r.Info.Control ? "— (the control)" : $"{Esc(Amount(estimate, unit))} ({Esc(test)}), {Bold(q)}";
             sb.Append($"<tr><td>{Esc(g.Key.Drug)}: {Esc(Describe(g))} {Esc(Amount(g.Mean, unit))}</td><td>{Esc(g.Key.Epoch)}</td><td class=\"num\">{g.Subjects.Count}</td>")
-              .Append($"<td>{(g.WilcoxonQ < Comparison.SignificanceQ ? "<b>" : "")}q = {Q(g.WilcoxonQ)}{(g.WilcoxonQ < Comparison.SignificanceQ ? "</b>" : "")} (p = {Q(g.Wilcoxon.P)})</td>")
-              .Append($"<td>{Esc(Amount(g.Mean - g.ControlMean, unit))} vs {Esc(r.Info.Control)}, {(g.WelchQ < Comparison.SignificanceQ ? "<b>" : "")}q = {Q(g.WelchQ)}{(g.WelchQ < Comparison.SignificanceQ ? "</b>" : "")}</td>")
+              .Append($"<td>{Bold(g.WilcoxonQ)} (p = {Q(g.Wilcoxon.P)})</td>")
+              .Append($"<td>{versus}</td>")
               .Append($"<td class=\"num\">{N(g.HedgesG, "0.00")}</td></tr>\n");
         }
         sb.Append("</table>\n");
     }
+
+    /// <summary>"q = …", in bold when below the threshold.</summary>
+    private static string Bold(double q) => q < Comparison.SignificanceQ ? $"<b>q = {Q(q)}</b>" : $"q = {Q(q)}";
 
     private static double Nan1(double q) => double.IsNaN(q) ? 1 : q;
 
@@ -171,7 +176,9 @@ public static class ReportBuilder
     {
         var rows = r.Groups.Where(select).ToList();
         if (rows.Count == 0) return;
-        sb.Append($"<h2>{Esc(heading)}</h2>\n<p class=\"note\">{Esc(note)} * within-drug change q &lt; 0.05 (Wilcoxon); † drug vs {Esc(r.Info.Control)} q &lt; 0.05 (Welch t).</p>\n<div class=\"grid\">");
+        bool paired = r.Design.HasPairs();
+        var tests = rows.Where(g => g.Key.Drug != r.Info.Control).Select(g => Comparison.Contrast(g).Test).Distinct().Order(StringComparer.Ordinal).ToList();
+        sb.Append($"<h2>{Esc(heading)}</h2>\n<p class=\"note\">{Esc(note)}{(paired ? $" Grey lines join each subject's {Esc(r.Info.Control)} and drug values." : "")} * within-drug change q &lt; 0.05 (Wilcoxon); † drug vs {Esc(r.Info.Control)} q &lt; 0.05 ({Esc(tests.Count > 0 ? string.Join(" or ", tests) : "no test")}: the design's contrast).</p>\n<div class=\"grid\">");
         foreach (var epoch in r.Epochs)
             foreach (var region in rows.Select(g => g.Key.Outcome.Region).Distinct().OrderBy(s => s, StringComparer.Ordinal))
             {
@@ -179,9 +186,10 @@ public static class ReportBuilder
                 if (panel.Count == 0) continue;
                 var groups = panel.Select(category).Distinct().Select(c => (c, (IReadOnlyList<Bar>)r.Drugs
                     .Select(d => panel.FirstOrDefault(g => g.Key.Drug == d && category(g) == c))
-                    .Where(g => g is not null).Select(g => new Bar(g!.Key.Drug, colours[g.Key.Drug], g.Mean, g.CiLow, g.CiHigh, g.Values,
-                        (g.WilcoxonQ < Comparison.SignificanceQ ? "*" : "") + (g.WelchQ < Comparison.SignificanceQ ? "†" : ""))).ToList())).ToList();
-                sb.Append(BarChart($"{region}, {epoch}", yLabel, groups, legend));
+                    .Where(g => g is not null).Select(g => new Bar(g!.Key.Drug, colours[g.Key.Drug], g.Mean, g.CiLow, g.CiHigh,
+                        g.Subjects.Select(s => (s.Subject, s.Value)).ToList(),
+                        (g.WilcoxonQ < Comparison.SignificanceQ ? "*" : "") + (Comparison.ContrastQ(g) < Comparison.SignificanceQ ? "†" : ""))).ToList())).ToList();
+                sb.Append(BarChart($"{region}, {epoch}", yLabel, groups, legend, paired ? r.Info.Control : null));
             }
         sb.Append("</div>\n");
     }
@@ -239,7 +247,34 @@ public static class ReportBuilder
 
     private static void Methods(StringBuilder sb, ComparisonResult r)
     {
-        sb.Append("<h2>Methods and notes</h2>\n<p class=\"note\">Per session, every metric of every non-reference epoch is compared with the same channel's reference-epoch value (band power in dB, other measures as a difference); channels are averaged per region, then sessions per subject and drug. Group statistics are over subjects: mean, SEM, 95% percentile-bootstrap CI (10,000 resamples, fixed seed), Hedges' g, Wilcoxon signed-rank and one-sample t against 0, Welch t and Mann–Whitney U against the control; q-values are Benjamini–Hochberg within each test's family (all rows of comparison.csv). PSD clusters: two-group cluster permutation test across frequencies (F threshold at p = 0.05, 1024 permutations, fixed seed). Full definitions: docs/report.md.</p>\n");
+        string control = Esc(r.Info.Control);
+        int subjects = r.Groups.SelectMany(g => g.Subjects).Select(s => s.Subject).Distinct().Count();
+        sb.Append("<h2>Methods and notes</h2>\n<p class=\"note\">Per session, every metric of every non-reference epoch is compared with the same channel's reference-epoch value (band power in dB, other measures as a difference); channels are averaged per region, then sessions per subject and drug. Within each drug, statistics are over subjects: mean, SEM, 95% percentile-bootstrap CI (10,000 resamples, fixed seed), Hedges' g, Wilcoxon signed-rank and one-sample t against 0.</p>\n");
+        sb.Append($"<p class=\"note\"><b>Design: {Esc(r.Design.Name())}</b> ({subjects} subject{(subjects == 1 ? "" : "s")}). ");
+        sb.Append(r.Design switch
+        {
+            StudyDesign.WithinSubject => $"Every subject with a drug session also has {control} sessions (crossover), so each drug is compared with {control} within subjects: per subject d = drug change − {control} change; paired t, Wilcoxon signed-rank on d, the sign-flip permutation test of mean(d) (exact when 2ⁿ ≤ 65,536) and Hedges' g_av.",
+            StudyDesign.BetweenSubject => $"No subject has both a drug and a {control} session, so drugs and {control} are independent groups: Welch t and Mann–Whitney U on the subjects' changes, Hedges' g against {control}.",
+            StudyDesign.Mixed => $"Some drug subjects also have {control} sessions and some do not: paired contrasts (paired t, Wilcoxon signed-rank, sign-flip permutation, Hedges' g_av) on the subjects with both, and Welch t and Mann–Whitney U on everyone.",
+            _ => $"There are no {control} sessions or no drug sessions: no drug-vs-{control} tests.",
+        });
+        sb.Append("</p>\n");
+        MixedModelMethods(sb, r);
+        sb.Append($"<p class=\"note\">The drug-vs-{control} contrast of the findings table and the † marks is the mixed model's where it was fitted and converged, else the paired t where subjects have both values, else Welch t. q-values are Benjamini–Hochberg within each test's family (all rows of comparison.csv).</p>\n");
+        var clusters = Comparison.DesignClusters(r.Clusters).Where(c => c.Tested).ToList();
+        if (clusters.Count > 0)
+        {
+            sb.Append("<p class=\"note\">PSD clusters across frequencies: ");
+            if (clusters.Any(c => c.Test == ClusterRow.PairedTest))
+            {
+                var methods = clusters.Where(c => c.Test == ClusterRow.PairedTest).Select(c => c.Method).Distinct().Order(StringComparer.Ordinal);
+                sb.Append($"paired cluster permutation test (as mne.stats.permutation_cluster_1samp_test) on each subject's drug − {control} PSD change: one-sample t per frequency bin, two-tailed threshold t(n−1) at p = 0.05, cluster mass = sum of t, null = largest |mass| per sign flip ({Esc(string.Join("; ", methods))}). ");
+            }
+            if (clusters.Any(c => c.Test == ClusterRow.TwoGroupTest))
+                sb.Append($"Two-group cluster permutation test (as mne.stats.permutation_cluster_test): F per bin, threshold F(1, N−2) at p = 0.05, cluster mass = sum of F, 1024 labellings (fixed seed). ");
+            sb.Append("</p>\n");
+        }
+        sb.Append("<p class=\"note\">Full definitions: docs/report.md.</p>\n");
         if (r.Warnings.Count > 0)
         {
             sb.Append("<h3>Warnings</h3><ul>");
@@ -247,4 +282,35 @@ public static class ReportBuilder
             sb.Append("</ul>\n");
         }
     }
+
+    /// <summary>The mixed models as fitted: formulas, estimation, df, and how many fits were singular or failed.</summary>
+    private static void MixedModelMethods(StringBuilder sb, ComparisonResult r)
+    {
+        var rows = r.Groups.Where(g => g.Key.Drug != r.Info.Control).ToList();
+        var fitted = rows.Where(g => double.IsFinite(g.Mixed.Contrast.Estimate)).ToList();
+        sb.Append("<p class=\"note\"><b>Linear mixed-effects models</b>, one per outcome (measure × band × region) on every session's change across drugs and epochs: ");
+        if (fitted.Count == 0)
+        {
+            var reasons = rows.Select(g => g.Mixed.Status).Where(s => s.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
+            sb.Append($"none fitted ({Esc(reasons.Count > 0 ? string.Join("; ", reasons) : "no outcomes")}).</p>\n");
+            return;
+        }
+        var models = fitted.GroupBy(g => g.Mixed.Model).OrderBy(m => m.Key, StringComparer.Ordinal)
+            .Select(m => $"<code>{Esc(Formula(m.Key))}</code> ({m.Select(g => g.Key.Outcome).Distinct().Count()} outcomes)");
+        sb.Append(string.Join(", ", models));
+        sb.Append($", treatment coding with {Esc(r.Info.Control)} and the first compared epoch as references; fitted by REML; for each drug and epoch the contrast drug − {Esc(r.Info.Control)} with its standard error, Satterthwaite degrees of freedom (as R lmerTest), t, two-sided p and the 95% CI estimate ± t(0.975, df)·SE. ");
+        int singular = fitted.Count(g => g.Mixed.Status.StartsWith("boundary", StringComparison.Ordinal));
+        int unsure = fitted.Count(g => g.Mixed.Status.StartsWith("may not", StringComparison.Ordinal));
+        int failed = rows.Count(g => g.Mixed.Status.StartsWith("did not converge", StringComparison.Ordinal));
+        int notFitted = rows.Count - fitted.Count - failed;
+        sb.Append($"{fitted.Count} of {rows.Count} drug rows have a contrast");
+        if (singular > 0) sb.Append($"; {singular} from a boundary (singular) fit, a variance estimated as 0");
+        if (unsure > 0) sb.Append($"; {unsure} may not have converged");
+        if (failed > 0) sb.Append($"; {failed} did not converge (left out of the model's q-values)");
+        if (notFitted > 0) sb.Append($"; {notFitted} not fitted (the reason is in lmm_status)");
+        sb.Append(". Each row's status is in comparison.csv (lmm_status).</p>\n");
+    }
+
+    /// <summary>The model formula with × for the crossed fixed effects, as written in the methods.</summary>
+    private static string Formula(string model) => model.Replace("drug * epoch", "drug × epoch", StringComparison.Ordinal);
 }

@@ -7,8 +7,8 @@ namespace EphysPipeline.Report.Html;
 /// <summary>A line series: y per x, optional confidence band.</summary>
 internal sealed record Series(string Name, string Colour, double[] Y, double[]? Low = null, double[]? High = null, bool Dashed = false);
 
-/// <summary>One bar of a grouped bar chart: mean, CI, the subjects' values and a significance mark.</summary>
-internal sealed record Bar(string Drug, string Colour, double Mean, double Low, double High, double[] Dots, string Mark);
+/// <summary>One bar of a grouped bar chart: mean, CI, each subject's value and a significance mark.</summary>
+internal sealed record Bar(string Drug, string Colour, double Mean, double Low, double High, IReadOnlyList<(string Subject, double Value)> Dots, string Mark);
 
 /// <summary>Hand-written inline SVG (no scripts, no external resources) with axes, ticks and unit labels.</summary>
 internal static class Svg
@@ -59,10 +59,14 @@ internal static class Svg
         return sb.Append("</svg>").ToString();
     }
 
+    /// <param name="joinFrom">
+    /// When a group's first bar is this drug (the control), a line joins each subject's value there to the same
+    /// subject's value in every other bar: the paired view of a crossover design. Null: no lines.
+    /// </param>
     public static string BarChart(string title, string yLabel, IReadOnlyList<(string Category, IReadOnlyList<Bar> Bars)> groups,
-        IReadOnlyList<(string Name, string Colour)> legend)
+        IReadOnlyList<(string Name, string Colour)> legend, string? joinFrom = null)
     {
-        var all = groups.SelectMany(g => g.Bars).SelectMany(b => b.Dots.Append(b.Low).Append(b.High).Append(b.Mean)).Where(double.IsFinite).ToList();
+        var all = groups.SelectMany(g => g.Bars).SelectMany(b => b.Dots.Select(d => d.Value).Append(b.Low).Append(b.High).Append(b.Mean)).Where(double.IsFinite).ToList();
         var (y0, y1) = all.Count > 0 ? (Math.Min(0, all.Min()), Math.Max(0, all.Max())) : (-1.0, 1.0);
         var frame = new Frame(0, Math.Max(1, groups.Count), y0, y1 + 0.08 * (y1 - y0));
         var sb = Open(title);
@@ -72,6 +76,19 @@ internal static class Svg
         {
             var (category, bars) = groups[g];
             double slot = 0.8 / Math.Max(1, bars.Count);
+            // A subject keeps its horizontal offset in every bar, so the lines joining its values stay readable.
+            var jitterIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var bar in bars)
+                foreach (var (subject, _) in bar.Dots) jitterIndex.TryAdd(subject, jitterIndex.Count);
+            double DotX(int b, string subject) => g + 0.1 + b * slot + slot / 2 + (jitterIndex[subject] % 5 - 2) * slot * 0.08;
+            if (joinFrom is not null && bars.Count > 1 && bars[0].Drug == joinFrom)
+            {
+                var first = bars[0].Dots.Where(d => double.IsFinite(d.Value)).GroupBy(d => d.Subject).ToDictionary(d => d.Key, d => d.First().Value);
+                for (int b = 1; b < bars.Count; b++)
+                    foreach (var (subject, value) in bars[b].Dots)
+                        if (double.IsFinite(value) && first.TryGetValue(subject, out var reference))
+                            sb.Append($"<line x1=\"{F(frame.Px(DotX(0, subject)))}\" y1=\"{F(frame.Py(reference))}\" x2=\"{F(frame.Px(DotX(b, subject)))}\" y2=\"{F(frame.Py(value))}\" stroke=\"#888\" stroke-width=\"0.7\" stroke-opacity=\"0.7\"><title>{Esc(subject)}: {Esc(bars[0].Drug)} {F(reference)} → {Esc(bars[b].Drug)} {F(value)}</title></line>");
+            }
             for (int b = 0; b < bars.Count; b++)
             {
                 var bar = bars[b];
@@ -83,15 +100,14 @@ internal static class Svg
                 }
                 if (double.IsFinite(bar.Low) && double.IsFinite(bar.High))
                     sb.Append($"<line x1=\"{F(frame.Px(centre))}\" x2=\"{F(frame.Px(centre))}\" y1=\"{F(frame.Py(bar.Low))}\" y2=\"{F(frame.Py(bar.High))}\" stroke=\"#222\" stroke-width=\"1.2\"/>");
-                for (int d = 0; d < bar.Dots.Length; d++)
+                foreach (var (subject, value) in bar.Dots)
                 {
-                    if (!double.IsFinite(bar.Dots[d])) continue;
-                    double jitter = (d % 5 - 2) * slot * 0.08;
-                    sb.Append($"<circle cx=\"{F(frame.Px(centre + jitter))}\" cy=\"{F(frame.Py(bar.Dots[d]))}\" r=\"2.6\" fill=\"{bar.Colour}\" stroke=\"#fff\" stroke-width=\"0.6\"/>");
+                    if (!double.IsFinite(value)) continue;
+                    sb.Append($"<circle cx=\"{F(frame.Px(DotX(b, subject)))}\" cy=\"{F(frame.Py(value))}\" r=\"2.6\" fill=\"{bar.Colour}\" stroke=\"#fff\" stroke-width=\"0.6\"/>");
                 }
                 if (bar.Mark.Length > 0)
                 {
-                    double top = new[] { bar.High, bar.Mean }.Concat(bar.Dots).Where(double.IsFinite).DefaultIfEmpty(0).Max();
+                    double top = new[] { bar.High, bar.Mean }.Concat(bar.Dots.Select(d => d.Value)).Where(double.IsFinite).DefaultIfEmpty(0).Max();
                     sb.Append($"<text x=\"{F(frame.Px(centre))}\" y=\"{F(frame.Py(top) - 5)}\" text-anchor=\"middle\" class=\"mark\">{Esc(bar.Mark)}</text>");
                 }
             }
