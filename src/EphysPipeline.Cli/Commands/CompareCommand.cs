@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EphysPipeline.Report;
+using EphysPipeline.Report.Changes;
 using EphysPipeline.Study.Execution;
 using EphysPipeline.Study.Outputs;
 
@@ -20,7 +21,7 @@ public static class CompareCommand
             var summary = Comparison.Run(directory);
             if (ParquetTables.Requested(directory)) ParquetTables.ConvertAll(directory, [Comparison.ComparisonFile, Comparison.ClustersFile]);
             foreach (var warning in summary.Warnings) Console.Error.WriteLine($"warning: {warning}");
-            Console.WriteLine($"{summary.Outcomes} outcomes, {summary.Significant} with q < {Comparison.SignificanceQ}, {summary.Clusters} PSD cluster(s) with p < 0.05");
+            Console.WriteLine($"{summary.Design.Name()} design: {summary.Outcomes} outcomes, {summary.Significant} with q < {Comparison.SignificanceQ}, {summary.Clusters} PSD cluster(s) with p < 0.05");
             Console.WriteLine($"wrote {summary.ComparisonCsv}");
             Console.WriteLine($"wrote {summary.ClustersCsv}");
             Console.WriteLine($"wrote {summary.ReportHtml}");

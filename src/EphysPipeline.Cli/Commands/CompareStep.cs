@@ -1,5 +1,6 @@
 using EphysPipeline.Core;
 using EphysPipeline.Report;
+using EphysPipeline.Report.Changes;
 using EphysPipeline.Study.Outputs;
 
 namespace EphysPipeline.Cli.Commands;
@@ -14,7 +15,7 @@ internal static class CompareStep
             var summary = Comparison.Run(outputDirectory);
             if (ParquetTables.Requested(outputDirectory)) ParquetTables.ConvertAll(outputDirectory, [Comparison.ComparisonFile, Comparison.ClustersFile]);
             foreach (var warning in summary.Warnings) Console.Error.WriteLine($"comparison: warning: {warning}");
-            Console.Error.WriteLine($"comparison: {summary.Significant} of {summary.Outcomes} outcomes with q < {Comparison.SignificanceQ}; report {summary.ReportHtml}");
+            Console.Error.WriteLine($"comparison: {summary.Design.Name()} design; {summary.Significant} of {summary.Outcomes} outcomes with q < {Comparison.SignificanceQ}, {summary.Clusters} PSD cluster(s) with p < 0.05; report {summary.ReportHtml}");
             return EphysCli.Ok;
         }
         catch (EphysInputException e)

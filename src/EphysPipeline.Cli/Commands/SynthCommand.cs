@@ -19,7 +19,8 @@ public static class SynthCommand
         var defaults = new SyntheticStudyOptions();
         var output = new Option<string>("--out") { Description = "Directory for the NWB files and study.yaml", DefaultValueFactory = _ => "sampledata/study" };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (same seed, same files)", DefaultValueFactory = _ => defaults.Seed };
-        var subjects = new Option<int>("--subjects") { Description = "Subjects m01.. (each gets saline, ketamine, psilocybin, mdma)", DefaultValueFactory = _ => defaults.Subjects };
+        var subjects = new Option<int>("--subjects") { Description = "Subjects m01.. (each gets saline, ketamine, psilocybin, mdma); with --design between, subjects per drug", DefaultValueFactory = _ => defaults.Subjects };
+        var design = new Option<string>("--design") { Description = "within: every subject gets every drug (crossover); between: each subject gets one drug or saline", DefaultValueFactory = _ => "within" };
         var channels = new Option<int>("--channels") { Description = "Channels per session: first half PFC, second half HPC", DefaultValueFactory = _ => defaults.Channels };
         var minutes = new Option<double>("--minutes") { Description = "Session length (min)", DefaultValueFactory = _ => defaults.Minutes };
         var rate = new Option<double>("--rate") { Description = "Sampling rate (Hz)", DefaultValueFactory = _ => defaults.Rate };
@@ -27,12 +28,18 @@ public static class SynthCommand
 
         var command = new Command("synth", "Generate the synthetic sample study (rodent LFP + units under saline, ketamine, psilocybin, MDMA)")
         {
-            output, seed, subjects, channels, minutes, rate, injection,
+            output, seed, subjects, design, channels, minutes, rate, injection,
         };
         command.SetAction(parse => Run(parse.GetValue(output)!, new SyntheticStudyOptions
         {
             Seed = parse.GetValue(seed),
             Subjects = parse.GetValue(subjects),
+            Design = parse.GetValue(design) switch
+            {
+                "within" => SyntheticDesign.Within,
+                "between" => SyntheticDesign.Between,
+                var other => throw new EphysInputException(null, "--design", $"'{other}' is not within or between"),
+            },
             Channels = parse.GetValue(channels),
             Minutes = parse.GetValue(minutes),
             Rate = parse.GetValue(rate),
@@ -48,7 +55,8 @@ public static class SynthCommand
         try
         {
             var plan = SyntheticStudy.Plan(options);
-            AnsiConsole.MarkupLine($"Writing {plan.Count} sessions to [bold]{Markup.Escape(directory)}[/] (seed {options.Seed})");
+            var design = options.Design == SyntheticDesign.Between ? "between-subject: each subject one drug" : "within-subject: every subject every drug";
+            AnsiConsole.MarkupLine($"Writing {plan.Count} sessions to [bold]{Markup.Escape(directory)}[/] ({design}; seed {options.Seed})");
             var files = SyntheticStudy.Generate(options, directory, AnalysisPath(directory), file =>
             {
                 var artifacts = file.Artifacts.Count == 0 ? "no artifacts"

@@ -3,11 +3,22 @@ using System.Text;
 
 namespace EphysPipeline.IO.Synthetic;
 
+/// <summary>How drugs are assigned to subjects in the synthetic study.</summary>
+public enum SyntheticDesign
+{
+    /// <summary>Every subject gets every drug, a week apart (crossover).</summary>
+    Within,
+    /// <summary>Each subject gets one drug (or saline): <see cref="SyntheticStudyOptions.Subjects"/> subjects per drug.</summary>
+    Between,
+}
+
 /// <summary>Options of <c>ephys synth</c>: the shape of the sample study.</summary>
 public sealed record SyntheticStudyOptions
 {
     public ulong Seed { get; init; } = 1;
+    /// <summary>Subjects in a within-subject study; subjects per drug in a between-subject one.</summary>
     public int Subjects { get; init; } = 3;
+    public SyntheticDesign Design { get; init; } = SyntheticDesign.Within;
     public int Channels { get; init; } = 16;
     public double Minutes { get; init; } = 10;
     public double Rate { get; init; } = 1000;
@@ -24,30 +35,41 @@ public readonly record struct ManifestEpoch(string Name, double Start, double St
 public sealed record SyntheticSessionFile(SyntheticSessionSpec Spec, string Path, int Units, long Spikes, IReadOnlyList<ArtifactEvent> Artifacts);
 
 /// <summary>
-/// The sample psychedelics study: subjects m01.. × {saline, ketamine, psilocybin, mdma}, one NWB file per session
-/// plus a study manifest (study.yaml). Sessions are generated in parallel; each file depends only on the options.
+/// The sample psychedelics study: subjects m01.. × {saline, ketamine, psilocybin, mdma} (within-subject), or subjects
+/// m01.. each given one of them in turn (between-subject); one NWB file per session plus a study manifest
+/// (study.yaml). Sessions are generated in parallel; each file depends only on the options.
 /// </summary>
 public static class SyntheticStudy
 {
     /// <summary>File name of the manifest written next to the sessions.</summary>
     public const string ManifestName = "study.yaml";
 
-    /// <summary>The sessions of a study, in manifest order (subject, then drug).</summary>
+    /// <summary>
+    /// The sessions of a study, in manifest order: subject, then drug. Between-subject: subject k (from 0) gets drug
+    /// k mod 4, so the drug groups are m01, m05, … (saline), m02, m06, … (ketamine) and so on.
+    /// </summary>
     public static IReadOnlyList<SyntheticSessionSpec> Plan(SyntheticStudyOptions options)
     {
-        if (options.Subjects < 1 || options.Subjects > 99)
-            throw new ArgumentOutOfRangeException(nameof(options), options.Subjects, "subjects must be 1..99");
+        int drugs = DrugEffect.Defaults.Count;
+        int maxSubjects = options.Design == SyntheticDesign.Between ? 99 / drugs : 99;
+        if (options.Subjects < 1 || options.Subjects > maxSubjects)
+            throw new ArgumentOutOfRangeException(nameof(options), options.Subjects,
+                options.Design == SyntheticDesign.Between ? $"subjects per drug must be 1..{maxSubjects} in a between-subject study" : "subjects must be 1..99");
+        if (!Enum.IsDefined(options.Design))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Design, "design must be within or between");
         var sessions = new List<SyntheticSessionSpec>();
-        for (var s = 1; s <= options.Subjects; s++)
+        void Add(int subject, DrugEffect drug)
         {
-            foreach (var drug in DrugEffect.Defaults)
-            {
-                var spec = new SyntheticSessionSpec($"m{s:00}", drug, options.Seed, options.Channels, options.Rate,
-                    options.Minutes * 60, options.InjectionSeconds);
-                spec.Validate();
-                sessions.Add(spec);
-            }
+            var spec = new SyntheticSessionSpec($"m{subject:00}", drug, options.Seed, options.Channels, options.Rate,
+                options.Minutes * 60, options.InjectionSeconds);
+            spec.Validate();
+            sessions.Add(spec);
         }
+        if (options.Design == SyntheticDesign.Between)
+            for (var k = 0; k < options.Subjects * drugs; k++) Add(k + 1, DrugEffect.Defaults[k % drugs]);
+        else
+            for (var s = 1; s <= options.Subjects; s++)
+                foreach (var drug in DrugEffect.Defaults) Add(s, drug);
         return sessions;
     }
 

@@ -27,6 +27,22 @@ public class StudyManifestTests
     }
 
     [Fact]
+    public void BetweenSubjectPlanGivesEachSubjectOneDrugInTurn()
+    {
+        var options = new SyntheticStudyOptions { Subjects = 2, Design = SyntheticDesign.Between };
+        var plan = SyntheticStudy.Plan(options);
+        Assert.Equal(8, plan.Count);
+        Assert.Equal(["m01-saline", "m02-ketamine", "m03-psilocybin", "m04-mdma", "m05-saline", "m06-ketamine", "m07-psilocybin", "m08-mdma"],
+            plan.Select(s => s.SessionId));
+        Assert.Equal(plan.Count, plan.Select(s => s.SubjectId).Distinct().Count());
+        Assert.Contains("    subject: m06\n    drug: ketamine\n", SyntheticStudy.Manifest(options, "", null));
+        // 4 drugs × 24 subjects = 96 ids fit m01..m99; 25 per drug do not.
+        Assert.Equal(96, SyntheticStudy.Plan(options with { Subjects = 24 }).Count);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => SyntheticStudy.Plan(options with { Subjects = 25 }));
+        Assert.StartsWith("subjects per drug must be 1..24", e.Message);
+    }
+
+    [Fact]
     public void GenerateWritesEveryFileAndTheManifestIndependentlyOfParallelism()
     {
         using var dir = Fixtures.TempDir();
