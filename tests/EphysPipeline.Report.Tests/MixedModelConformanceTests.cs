@@ -9,7 +9,8 @@ namespace EphysPipeline.Report.Tests;
 
 /// <summary>
 /// The REML mixed model against R lme4 1.1-31 / lmerTest 3.1-3 (tests/fixtures/stats/make_lmm_expected.R): fixed
-/// effects and SEs ≤ 1e-6 relative, Satterthwaite df ≤ 1e-4 relative, p ≤ 1e-6 absolute.
+/// effects and SEs ≤ 1e-6 relative, Satterthwaite df ≤ 1e-4 relative, p ≤ 1e-6 absolute; and on the same data against
+/// statsmodels 0.13.5 MixedLM (make_lmm_statsmodels_expected.py): fixed effects and SEs ≤ 1e-6 relative.
 /// </summary>
 public class MixedModelConformanceTests(ITestOutputHelper output)
 {
@@ -100,6 +101,45 @@ public class MixedModelConformanceTests(ITestOutputHelper output)
         Assert.True(worstDf <= 1e-4, $"df {worstDf:E2}");
         Assert.True(worstP <= 1e-6, $"p {worstP:E2}");
         Assert.True(worstCi <= 1e-6, $"CI {worstCi:E2}");
+    }
+
+    private static readonly JsonElement Statsmodels =
+        JsonDocument.Parse(File.ReadAllBytes(Fixtures.PathOf("stats/lmm_statsmodels_expected.json"))).RootElement;
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void FixedEffectsStandardErrorsAndVariancesMatchStatsmodelsMixedLM(string name)
+    {
+        var c = Root.GetProperty("cases").EnumerateArray().Single(x => x.GetProperty("name").GetString() == name);
+        var s = Statsmodels.GetProperty("cases").EnumerateArray().Single(x => x.GetProperty("name").GetString() == name);
+        var (m, design) = FitCase(c);
+        Assert.Equal(Strings(s.GetProperty("fixef_names")), design.ColumnNames);
+        var fixef = s.GetProperty("fixef").Doubles();
+        var se = s.GetProperty("se").Doubles();
+        var bse = s.GetProperty("bse_fe").Doubles();
+        bool bseConditional = s.GetProperty("bse_fe_is_conditional").GetBoolean();
+        double worstB = 0, worstSe = 0;
+        for (int j = 0; j < fixef.Length; j++)
+        {
+            var l = new double[fixef.Length];
+            l[j] = 1;
+            var r = m.Contrast(l);
+            worstB = Math.Max(worstB, Rel(fixef[j], r.Estimate));
+            worstSe = Math.Max(worstSe, Rel(se[j], r.Se));
+            // Where the fixed and variance parameters are orthogonal, statsmodels' own SE is the same quantity.
+            if (bseConditional) worstSe = Math.Max(worstSe, Rel(bse[j], r.Se));
+        }
+        double varSubject = Math.Pow(m.Theta[0] * m.Sigma, 2);
+        double expectedSubject = s.GetProperty("var_subject").GetDouble();
+        output.WriteLine($"{name} ({s.GetProperty("optimizer").GetString()}): max rel err fixef {worstB:E2}, SE {worstSe:E2}; subject variance {expectedSubject:R} vs {varSubject:R}");
+        Assert.True(worstB <= 1e-6, $"fixef {worstB:E2}");
+        Assert.True(worstSe <= 1e-6, $"SE {worstSe:E2}");
+        // Variances are where an optimiser stops: statsmodels' is within 1e-6 of the optimum (lme4 with tight tolerances).
+        Assert.True(Math.Abs(expectedSubject - varSubject) <= 1e-6 * Math.Max(expectedSubject, m.Sigma * m.Sigma), $"subject variance {varSubject:R}");
+        Assert.True(Rel(s.GetProperty("scale").GetDouble(), m.Sigma * m.Sigma) <= 1e-6, $"scale {m.Sigma * m.Sigma:R}");
+        if (s.GetProperty("nested").GetBoolean())
+            Assert.True(Rel(s.GetProperty("var_session").GetDouble(), Math.Pow(m.Theta[1] * m.Sigma, 2)) <= 1e-6, "session variance");
+        Assert.True(Math.Abs(s.GetProperty("reml_criterion").GetDouble() - m.RemlCriterion) <= 1e-8, $"REML criterion {m.RemlCriterion:R}");
     }
 
     [Fact]
