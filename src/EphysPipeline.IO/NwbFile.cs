@@ -8,7 +8,7 @@ namespace EphysPipeline.IO;
 /// metadata, units and interval tables. <see cref="OpenSeries"/> gives a streaming <see cref="IRecording"/> in volts.
 /// Every data problem is an <see cref="EphysInputException"/> naming file and dataset.
 /// </summary>
-public sealed class NwbFile : IDisposable
+public sealed partial class NwbFile : IDisposable
 {
     private const string ElectrodesTable = "/general/extracellular_ephys/electrodes";
     private readonly Hdf5File file;
@@ -21,6 +21,7 @@ public sealed class NwbFile : IDisposable
         var series = new List<NwbSeriesSummary>();
         Hdf5Input.Guard(path, "/", () => { Walk(file, "", series); return 0; });
         Series = series;
+        behaviouralSeries = new Lazy<BehaviourListing>(DescribeBehaviouralCandidates);
     }
 
     public string FileName { get; }
@@ -370,6 +371,7 @@ public sealed class NwbFile : IDisposable
             var type = Hdf5Input.StringAttribute(child, "neurodata_type");
             if (!string.IsNullOrEmpty(type)) typeCounts[type] = typeCounts.GetValueOrDefault(type) + 1;
             if (type == "ElectricalSeries") series.Add(new NwbSeriesSummary(path, member.Name));
+            else if (IsBehaviouralCandidate(child, type)) behaviouralCandidates.Add((path, member.Name, type!));
             Walk(child, path, series);
         }
     }

@@ -26,9 +26,11 @@ public static class SynthCommand
         var rate = new Option<double>("--rate") { Description = "Sampling rate (Hz)", DefaultValueFactory = _ => defaults.Rate };
         var injection = new Option<double>("--injection") { Description = "Injection time from the session start (s)", DefaultValueFactory = _ => defaults.InjectionSeconds };
 
+        var behaviour = new Option<bool>("--behaviour") { Description = "Also write running speed and position; theta and gamma rise with running, ketamine runs more; the manifest gets locomotion and rest states" };
+
         var command = new Command("synth", "Generate the synthetic sample study (rodent LFP + units under saline, ketamine, psilocybin, MDMA)")
         {
-            output, seed, subjects, design, channels, minutes, rate, injection,
+            output, seed, subjects, design, channels, minutes, rate, injection, behaviour,
         };
         command.SetAction(parse => Run(parse.GetValue(output)!, new SyntheticStudyOptions
         {
@@ -44,6 +46,7 @@ public static class SynthCommand
             Minutes = parse.GetValue(minutes),
             Rate = parse.GetValue(rate),
             InjectionSeconds = parse.GetValue(injection),
+            Behaviour = parse.GetValue(behaviour),
         }));
         return command;
     }

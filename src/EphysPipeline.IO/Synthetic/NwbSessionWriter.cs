@@ -45,6 +45,7 @@ public static class NwbSessionWriter
         WriteElectricalSeries(file, generator, ids);
         WriteUnits(file, generator, ids);
         WriteIntervals(file, spec, generator, ids);
+        if (spec.Behaviour) WriteBehaviour(file, spec, generator, ids);
         return generator;
     }
 
@@ -176,6 +177,54 @@ public static class NwbSessionWriter
         Intervals(file, "injection", $"{spec.Drug.Name} injection (instantaneous; tag = drug)", [(inj, inj, spec.Drug.Name)], ids);
         Intervals(file, "movement_artifacts", "ground truth of the synthetic model: movement artifacts on all channels",
             [.. generator.Artifacts.Select(a => (a.Start, a.Stop, "artifact"))], ids);
+    }
+
+    /// <summary>
+    /// /processing/behavior: running_speed (TimeSeries, cm/s) and Position/position (SpatialSeries, x and y in cm), both at
+    /// 50 Hz from t = 0, as pynwb writes them; /intervals/behaviour_truth has the model's bouts tagged run or rest.
+    /// </summary>
+    private static void WriteBehaviour(Hdf5File file, SyntheticSessionSpec spec, SyntheticSessionGenerator generator, SynthRandom ids)
+    {
+        var speed = LocomotionModel.Speed(spec, generator.Bouts);
+        using (var module = file.CreateGroup("/processing/behavior"))
+        {
+            Typed(module, "ProcessingModule", "core", ids);
+            module.WriteAttribute("description", "behaviour of the synthetic animal (ground truth in sampledata/README.md)");
+        }
+        using (var series = file.CreateGroup("/processing/behavior/running_speed"))
+        {
+            Typed(series, "TimeSeries", "core", ids);
+            series.WriteAttribute("comments", "no comments");
+            series.WriteAttribute("description", "running speed");
+            BehaviourData(series, speed, [speed.Length], "cm/s");
+        }
+        using (var position = file.CreateGroup("/processing/behavior/Position"))
+            Typed(position, "Position", "core", ids);
+        using (var series = file.CreateGroup("/processing/behavior/Position/position"))
+        {
+            Typed(series, "SpatialSeries", "core", ids);
+            series.WriteAttribute("comments", "no comments");
+            series.WriteAttribute("description", "position on a circular track");
+            using (series.WriteString("reference_frame", "centre of the track")) { }
+            BehaviourData(series, LocomotionModel.Position(speed), [speed.Length, 2], "cm");
+        }
+        Intervals(file, "behaviour_truth", "ground truth of the synthetic model: running (run) and resting (rest) bouts",
+            [.. generator.Bouts.Select(b => (b.Start, b.Stop, b.Running ? "run" : "rest"))], ids);
+    }
+
+    private static void BehaviourData(Hdf5Group series, double[] values, long[] shape, string unit)
+    {
+        using (var data = series.CreateDataset<double>("data", shape))
+        {
+            data.WriteAll<double>(values);
+            data.WriteAttribute("conversion", 1.0);
+            data.WriteAttribute("offset", 0.0);
+            data.WriteAttribute("resolution", -1.0);
+            data.WriteAttribute("unit", unit);
+        }
+        using var startingTime = series.WriteScalar("starting_time", 0.0);
+        startingTime.WriteAttribute("rate", SyntheticModel.BehaviourRateHz);
+        startingTime.WriteAttribute("unit", "seconds");
     }
 
     private static void Intervals(Hdf5File file, string name, string description, IReadOnlyList<(double Start, double Stop, string Tag)> rows, SynthRandom ids)

@@ -24,6 +24,28 @@ public static class SyntheticModel
     /// <summary>Peak amplitude of movement artifacts (V).</summary>
     public const double ArtifactPeakVolts = 3e-3;
 
+    /// <summary>Share of time the animal runs before the drug (and under saline, psilocybin, MDMA) with --behaviour.</summary>
+    public const double BaselineRunningShare = 0.25;
+
+    /// <summary>Factor on theta oscillation power while running (--behaviour), on top of the drug's.</summary>
+    public const double RunningThetaPower = 2.0;
+
+    /// <summary>Factor on gamma oscillation power while running (--behaviour), on top of the drug's.</summary>
+    public const double RunningGammaPower = 1.5;
+
+    /// <summary>Sampling rate of the running-speed and position series (Hz).</summary>
+    public const double BehaviourRateHz = 50.0;
+
+    /// <summary>Running bouts last 3–9 s (uniform); rest bouts are drawn so the running share is reached on average.</summary>
+    internal const double RunBoutMinSeconds = 3.0;
+    internal const double RunBoutMaxSeconds = 9.0;
+
+    /// <summary>Speed (cm/s): running 7–13, resting 0.1–0.3 (uniform per speed sample).</summary>
+    internal const double RunSpeedMin = 7.0, RunSpeedMax = 13.0, RestSpeedMin = 0.1, RestSpeedMax = 0.3;
+
+    /// <summary>Radius of the circular track the position series follows (cm).</summary>
+    internal const double TrackRadiusCm = 20.0;
+
     internal const double SharedBackgroundRms = 60e-6;
     internal const double ChannelBackgroundRms = 30e-6;
     internal const double WhiteFloorRms = 3e-6;

@@ -63,6 +63,8 @@ public sealed class SyntheticSessionGenerator
     private readonly int[] _unitStart;
     private readonly double[] _unitCos, _unitSin, _lastSpike;
     private readonly ArtifactEvent[] _artifacts;
+    private readonly IReadOnlyList<LocomotionBout> _bouts;
+    private int _bout;
     private double _kappaForNorm = double.NaN;
     private double _vonMisesNorm;
     private double _peakFactor;
@@ -138,6 +140,7 @@ public sealed class SyntheticSessionGenerator
         _unitSin = [.. _units.Select(u => Math.Sin(u.PreferredPhase))];
         _lastSpike = [.. _units.Select(_ => double.NegativeInfinity)];
         _artifacts = PlaceArtifacts(new SynthRandom(seed, 3), spec.DurationSeconds);
+        _bouts = spec.Behaviour ? LocomotionModel.Bouts(spec) : [];
     }
 
     public SyntheticSessionSpec Spec => _spec;
@@ -155,6 +158,9 @@ public sealed class SyntheticSessionGenerator
 
     /// <summary>Movement artifacts of the session (fixed at construction).</summary>
     public IReadOnlyList<ArtifactEvent> Artifacts => _artifacts;
+
+    /// <summary>Rest and running bouts (empty without <see cref="SyntheticSessionSpec.Behaviour"/>).</summary>
+    public IReadOnlyList<LocomotionBout> Bouts => _bouts;
 
     /// <summary>
     /// Writes the next rows.Length / ChannelCount samples, row-major (rows[t * ChannelCount + c]).
@@ -184,6 +190,15 @@ public sealed class SyntheticSessionGenerator
             var deltaAmp = Math.Sqrt(1 + (effect.DeltaPower - 1) * ramp);
             var thetaAmp = Math.Sqrt(1 + (effect.ThetaPower - 1) * ramp);
             var gammaAmp = Math.Sqrt(1 + (effect.GammaPower - 1) * ramp);
+            if (_bouts.Count > 0)
+            {
+                while (_bout < _bouts.Count - 1 && t >= _bouts[_bout].Stop) _bout++;
+                if (_bouts[_bout].Running)
+                {
+                    thetaAmp *= Math.Sqrt(SyntheticModel.RunningThetaPower);
+                    gammaAmp *= Math.Sqrt(SyntheticModel.RunningGammaPower);
+                }
+            }
             var independence = effect.ThetaIndependence * ramp;
             var common = Math.Sqrt(1 - independence);
             var own = Math.Sqrt(independence);

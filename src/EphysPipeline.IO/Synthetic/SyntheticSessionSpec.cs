@@ -12,6 +12,7 @@ namespace EphysPipeline.IO.Synthetic;
 /// <param name="ThetaIndependence">Share of theta power replaced by channel-independent theta (0 = fully common phase).</param>
 /// <param name="UnitKappa">Von Mises concentration of unit firing on local theta phase after the ramp.</param>
 /// <param name="PfcRate">Factor on the firing rate of PFC units.</param>
+/// <param name="RunningShare">Share of time spent running after the ramp (with --behaviour only).</param>
 public sealed record DrugEffect(
     string Name,
     double DoseMgKg,
@@ -20,13 +21,14 @@ public sealed record DrugEffect(
     double GammaPower = 1.0,
     double ThetaIndependence = 0.0,
     double UnitKappa = SyntheticModel.BaselineKappa,
-    double PfcRate = 1.0)
+    double PfcRate = 1.0,
+    double RunningShare = SyntheticModel.BaselineRunningShare)
 {
     /// <summary>Saline, ketamine, psilocybin, MDMA: the four conditions of the default study, in manifest order.</summary>
     public static IReadOnlyList<DrugEffect> Defaults { get; } =
     [
         new("saline", 0),
-        new("ketamine", 10, ThetaPower: 0.8, GammaPower: 2.5),
+        new("ketamine", 10, ThetaPower: 0.8, GammaPower: 2.5, RunningShare: 0.6),
         new("psilocybin", 1, DeltaPower: 0.5, ThetaPower: 0.5, ThetaIndependence: 0.75, UnitKappa: 0.25),
         new("mdma", 7.5, PfcRate: 0.5),
     ];
@@ -44,6 +46,7 @@ public sealed record DrugEffect(
 /// <param name="SampleRate">Samples per second.</param>
 /// <param name="DurationSeconds">Recording length (s).</param>
 /// <param name="InjectionSeconds">Injection time from the start of the recording (s).</param>
+/// <param name="Behaviour">Write a running-speed and a position series; theta and gamma power follow running (SyntheticModel).</param>
 public sealed record SyntheticSessionSpec(
     string SubjectId,
     DrugEffect Drug,
@@ -51,7 +54,8 @@ public sealed record SyntheticSessionSpec(
     int ChannelCount = 16,
     double SampleRate = 1000.0,
     double DurationSeconds = 600.0,
-    double InjectionSeconds = 240.0)
+    double InjectionSeconds = 240.0,
+    bool Behaviour = false)
 {
     /// <summary>"m01-ketamine".</summary>
     public string SessionId => $"{SubjectId}-{Drug.Name}";

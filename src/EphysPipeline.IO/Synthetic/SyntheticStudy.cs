@@ -24,6 +24,9 @@ public sealed record SyntheticStudyOptions
     public double Rate { get; init; } = 1000;
     public double InjectionSeconds { get; init; } = 240;
 
+    /// <summary>Write running speed and position, make theta and gamma follow running, and add locomotion/rest states to the manifest.</summary>
+    public bool Behaviour { get; init; }
+
     /// <summary>Sessions to generate at once (each session's content is independent of this).</summary>
     public int MaxParallelism { get; init; } = Environment.ProcessorCount;
 }
@@ -61,7 +64,7 @@ public static class SyntheticStudy
         void Add(int subject, DrugEffect drug)
         {
             var spec = new SyntheticSessionSpec($"m{subject:00}", drug, options.Seed, options.Channels, options.Rate,
-                options.Minutes * 60, options.InjectionSeconds);
+                options.Minutes * 60, options.InjectionSeconds, options.Behaviour);
             spec.Validate();
             sessions.Add(spec);
         }
@@ -134,6 +137,12 @@ public static class SyntheticStudy
         text.Append("epochs:                        # seconds relative to the injection\n");
         foreach (var epoch in Epochs(options))
             text.Append("  ").Append(epoch.Name).Append(": [").Append(Number(epoch.Start)).Append(", ").Append(Number(epoch.Stop)).Append("]\n");
+        if (options.Behaviour)
+        {
+            text.Append("states:                        # metrics again over the time in each state (docs/study.md)\n");
+            text.Append("  locomotion: {series: running_speed, above: 3, hysteresis: 1, min_bout_s: 1}\n");
+            text.Append("  rest: {series: running_speed, below: 0.5, min_bout_s: 2}\n");
+        }
         text.Append("sessions:\n");
         foreach (var spec in Plan(options))
         {

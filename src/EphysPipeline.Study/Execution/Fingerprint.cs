@@ -14,20 +14,22 @@ public static class Fingerprint
 {
     private const int Edge = 1 << 20;
 
-    public static string OfSession(SessionSpec session, IReadOnlyList<EpochWindow> epochs, string configHash)
+    public static string OfSession(SessionSpec session, IReadOnlyList<EpochWindow> epochs, IReadOnlyList<StateDefinition> states, string configHash)
     {
         var info = new FileInfo(session.File);
-        var description = JsonSerializer.Serialize(new
+        var inputs = new Dictionary<string, object?>
         {
-            config = configHash,
-            session = session with { File = Path.GetFileName(session.File) },
-            epochs,
-            size = info.Length,
-            mtime = info.LastWriteTimeUtc.Ticks,
-            head = HashRange(session.File, 0, (int)Math.Min(Edge, info.Length)),
-            tail = HashRange(session.File, Math.Max(0, info.Length - Edge), (int)Math.Min(Edge, info.Length)),
-        });
-        return Sha256(description);
+            ["config"] = configHash,
+            ["session"] = session with { File = Path.GetFileName(session.File) },
+            ["epochs"] = epochs,
+            ["size"] = info.Length,
+            ["mtime"] = info.LastWriteTimeUtc.Ticks,
+            ["head"] = HashRange(session.File, 0, (int)Math.Min(Edge, info.Length)),
+            ["tail"] = HashRange(session.File, Math.Max(0, info.Length - Edge), (int)Math.Min(Edge, info.Length)),
+        };
+        // Only when there are states, so that studies without any keep their fingerprints (and their finished sessions).
+        if (states.Count > 0) inputs["states"] = states;
+        return Sha256(JsonSerializer.Serialize(inputs));
     }
 
     public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

@@ -44,7 +44,7 @@ public sealed class SessionAnalyzer(
     {
         var clock = Stopwatch.StartNew();
         Stage = "open";
-        using var source = SessionSource.Open(spec);
+        using var source = SessionSource.Open(spec, manifest.States);
         double injection = source.InjectionTime(spec);
         var opened = clock.Elapsed;
 
@@ -58,36 +58,108 @@ public sealed class SessionAnalyzer(
         Stage = "epochs";
         var epochs = EpochPlanner.Plan(manifest.Epochs, spec, recording, injection, prepared.Artifacts);
 
+        Stage = "states";
+        var statesClock = Stopwatch.StartNew();
+        var states = StateResolver.Resolve(source.States, recording, prepared.Artifacts, epochs, backends.Fft, warn);
+        var statesTime = statesClock.Elapsed;
+
         Stage = "analysis";
         var context = new StageContext(config, recording.SampleRate, recording.Channels, threads, backends, warn);
-        var stages = CreateStages(context, source.Units, recording.StartTime, injection);
+        var result = new SessionResult { Summary = Summary(source.Recording, recording, prepared, epochs, states) };
+        result.AddTime("open", opened);
+        result.AddTime("preprocess", preprocessed);
+        if (states.Count > 0) result.AddTime("states", statesTime);
+        var passes = states.Select(s => Eligible(s, epochs, recording.SampleRate)).ToList();
+        int total = 1 + passes.Count(p => p.Count > 0), done = 0;
+        Action<double> Progress() { int k = done++; return f => progress((k + f) / total); }
+
+        var stages = CreateStages(context, source.Units, recording.StartTime, injection, spectrogram: true);
         try
         {
-            var result = new SessionResult { Summary = Summary(source.Recording, recording, prepared, epochs) };
-            result.AddTime("open", opened);
-            result.AddTime("preprocess", preprocessed);
-            Pass(recording, prepared.Artifacts, epochs, stages, result);
+            Pass(recording, prepared.Artifacts, epochs, stages, result, Progress());
             foreach (var stage in stages) Timed(result, stage, () => stage.Finish(result));
-            return result;
         }
         finally
         {
             foreach (var stage in stages) stage.Dispose();
         }
+
+        for (int i = 0; i < states.Count; i++)
+        {
+            var state = states[i];
+            var inState = new SessionResult { Summary = result.Summary };
+            if (passes[i].Count > 0)
+            {
+                var stateStages = CreateStages(context, source.Units, recording.StartTime, injection, spectrogram: false);
+                try
+                {
+                    Pass(recording, state.Excluded, passes[i], stateStages, inState, Progress());
+                    foreach (var stage in stateStages) Timed(inState, stage, () => stage.Finish(inState));
+                }
+                finally
+                {
+                    foreach (var stage in stateStages) stage.Dispose();
+                }
+            }
+            MergeState(result, inState, state, epochs, passes[i], recording.SampleRate);
+        }
+        return result;
     }
 
-    private List<IBlockStage> CreateStages(StageContext context, IReadOnlyList<UnitInfo> units, double startTime, double injection)
+    /// <summary>The epochs with at least the state's minimum clean time in it (none when its source is missing).</summary>
+    private static List<EpochPlan> Eligible(SessionState state, IReadOnlyList<EpochPlan> epochs, double fs) =>
+        state.Problem is not null ? [] : epochs.Where(e => CleanSeconds(state, e, fs) is var t && t > 0 && t >= state.Definition.MinTimeS).ToList();
+
+    private static double CleanSeconds(SessionState state, EpochPlan epoch, double fs) =>
+        (epoch.Length - state.Excluded.RejectedWithin(epoch.Start, epoch.Stop)) / fs;
+
+    /// <summary>
+    /// Adds a state's rows, labelled with the state, in epoch order; an epoch without enough clean time in the state
+    /// (or a state whose source is missing) gets the unstratified rows' shape with NaN values and the reason.
+    /// </summary>
+    private static void MergeState(SessionResult result, SessionResult inState, SessionState state, IReadOnlyList<EpochPlan> epochs,
+        IReadOnlyList<EpochPlan> computed, double fs)
+    {
+        string name = state.Name;
+        var all = result.Metrics.Where(m => m.State == StateNames.All).ToList();
+        var allPairs = result.Pairs.Where(p => p.State == StateNames.All).ToList();
+        var allUnits = result.Units.Where(u => u.State == StateNames.All).ToList();
+        foreach (var epoch in epochs.OrderBy(e => e.Start))
+        {
+            if (computed.Contains(epoch))
+            {
+                result.Metrics.AddRange(inState.Metrics.Where(m => m.Epoch == epoch.Name).Select(m => m with { State = name }));
+                foreach (var p in inState.Pairs.Where(p => p.Epoch == epoch.Name)) result.Pairs.Add(p with { State = name });
+                result.Units.AddRange(inState.Units.Where(u => u.Epoch == epoch.Name).Select(u => u with { State = name }));
+                result.Spectra.AddRange(inState.Spectra.Where(a => a.Epoch == epoch.Name).Select(a => a with { Name = $"{a.Name}@{name}", State = name }));
+                continue;
+            }
+            string reason = state.Problem is { } problem ? $"state {name}: {problem}"
+                : $"state {name}: {CleanSeconds(state, epoch, fs):0.#} s of clean time in the state (min_time_s {state.Definition.MinTimeS:0.###})";
+            result.Metrics.AddRange(all.Where(m => m.Epoch == epoch.Name).Select(m => m with { State = name, Value = double.NaN, Windows = 0, Status = reason }));
+            foreach (var p in allPairs.Where(p => p.Epoch == epoch.Name)) result.Pairs.Add(p with { State = name, Value = double.NaN });
+            result.Units.AddRange(allUnits.Where(u => u.Epoch == epoch.Name).Select(u => u with
+            {
+                State = name, Spikes = 0, FiringRateHz = double.NaN, Plv = double.NaN, Ppc = double.NaN, RayleighZ = double.NaN,
+                RayleighP = double.NaN, PreferredPhaseRad = double.NaN, Status = reason,
+            }));
+        }
+        foreach (var (step, time) in inState.Timings) result.AddTime($"state {name}: {step}", time);
+    }
+
+    private List<IBlockStage> CreateStages(StageContext context, IReadOnlyList<UnitInfo> units, double startTime, double injection, bool spectrogram)
     {
         var stages = new List<IBlockStage>();
         if (config.Spectral.Enabled) stages.Add(new SpectralStage(context));
         if (config.Spectral.Enabled && config.Spectral.Multitaper.Enabled) stages.Add(new MultitaperStage(context));
-        if (config.Spectral.Enabled && config.Spectral.Spectrogram.Enabled) stages.Add(new SpectrogramStage(context, startTime, injection));
+        if (spectrogram && config.Spectral.Enabled && config.Spectral.Spectrogram.Enabled) stages.Add(new SpectrogramStage(context, startTime, injection));
         if (config.Entropy.Enabled) stages.Add(new EntropyStage(context));
         if (config.Phase.Enabled) stages.Add(new PhaseStage(context, units, startTime));
         return stages;
     }
 
-    private void Pass(IRecording recording, ArtifactMask artifacts, IReadOnlyList<EpochPlan> epochs, List<IBlockStage> stages, SessionResult result)
+    private void Pass(IRecording recording, ArtifactMask artifacts, IReadOnlyList<EpochPlan> epochs, List<IBlockStage> stages, SessionResult result,
+        Action<double> progress)
     {
         bool wholeSession = stages.Any(s => s.WantsAllBlocks);
         int margin = stages.Count == 0 ? 0 : stages.Max(s => s.Margin);
@@ -180,8 +252,16 @@ public sealed class SessionAnalyzer(
             Artifacts: p.Artifacts.Enabled ? new ArtifactOptions(p.Artifacts.K, p.Artifacts.DilateS) : null);
     }
 
-    private static SessionSummary Summary(IRecording raw, IRecording analysed, PreparedRecording prepared, IReadOnlyList<EpochPlan> epochs) =>
-        new("ok", "", "", raw.SampleCount / raw.SampleRate, analysed.SampleRate, raw.Channels.Count, prepared.BadChannels.Good.Count,
+    private SessionSummary Summary(IRecording raw, IRecording analysed, PreparedRecording prepared, IReadOnlyList<EpochPlan> epochs,
+        IReadOnlyList<SessionState> states)
+    {
+        double t0 = analysed.StartTime, fs = analysed.SampleRate;
+        return new("ok", "", "", raw.SampleCount / raw.SampleRate, analysed.SampleRate, raw.Channels.Count, prepared.BadChannels.Good.Count,
             prepared.BadChannels.Bad.Select(b => b.ElectrodeId).ToList(),
-            epochs.Select(e => new EpochSummary(e.Name, e.StartS, e.EndS, e.RejectedFraction)).ToList());
+            epochs.Select(e => new EpochSummary(e.Name, e.StartS, e.EndS, e.RejectedFraction)
+            {
+                StateSeconds = states.ToDictionary(s => s.Name, s => s.SecondsWithin(t0 + e.Start / fs, t0 + e.Stop / fs)),
+            }).ToList())
+        { States = manifest.StateNames };
+    }
 }

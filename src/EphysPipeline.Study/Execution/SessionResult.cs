@@ -17,6 +17,9 @@ public sealed record SpectralArray(
     /// <summary>The epoch of an epoch's PSD; null for the spectrogram.</summary>
     public string? Epoch { get; init; }
 
+    /// <summary>The state of a PSD computed in one (docs/study.md); null for the whole epoch.</summary>
+    public string? State { get; init; }
+
     public long[] Shape => Times is null
         ? [Channels.Length, Frequencies.Length]
         : [Channels.Length, Times.Length, Frequencies.Length];

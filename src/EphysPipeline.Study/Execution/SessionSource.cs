@@ -1,18 +1,29 @@
 using EphysPipeline.Core;
 using EphysPipeline.IO;
+using EphysPipeline.Preprocessing.States;
 using EphysPipeline.Study.Manifest;
 
 namespace EphysPipeline.Study.Execution;
 
-/// <summary>What a session's file offers the analysis: the recording, its units and its interval tables.</summary>
+/// <summary>
+/// A state's intervals as read from the session's file (file clock, seconds), or why it has none; LFP-ratio states
+/// are found later on the preprocessed recording (<see cref="StateResolver"/>).
+/// </summary>
+internal sealed record StateSource(StateDefinition Definition, IReadOnlyList<TimeInterval>? Intervals, string? Problem);
+
+/// <summary>What a session's file offers the analysis: the recording, its units, its interval tables and its states.</summary>
 internal sealed class SessionSource : IDisposable
 {
-    private SessionSource(IRecording recording, IReadOnlyList<UnitInfo> units, IReadOnlyDictionary<string, IReadOnlyList<EpochInterval>> intervals)
+    private SessionSource(IRecording recording, IReadOnlyList<UnitInfo> units, IReadOnlyDictionary<string, IReadOnlyList<EpochInterval>> intervals,
+        IReadOnlyList<StateSource> states)
     {
         Recording = recording;
         Units = units;
         Intervals = intervals;
+        States = states;
     }
+
+    public IReadOnlyList<StateSource> States { get; }
 
     public IRecording Recording { get; }
 
@@ -20,18 +31,22 @@ internal sealed class SessionSource : IDisposable
 
     public IReadOnlyDictionary<string, IReadOnlyList<EpochInterval>> Intervals { get; }
 
-    public static SessionSource Open(SessionSpec spec)
+    public static SessionSource Open(SessionSpec spec, IReadOnlyList<StateDefinition> states)
     {
         if (spec.Layout is { } layout)
         {
             var plain = layout == SessionSpec.OpenEphysKwd ? PlainHdf5Layout.OpenEphysKwd : PlainHdf5Layout.LoadYaml(layout);
-            return new SessionSource(WithRegions(plain.Open(spec.File), spec), [], new Dictionary<string, IReadOnlyList<EpochInterval>>());
+            var sources = states.Select(s => s.Kind == StateSourceKind.LfpRatio ? new StateSource(s, null, null)
+                : new StateSource(s, null, "a plain-HDF5 recording has no NWB interval tables or behavioural series")).ToList();
+            return new SessionSource(WithRegions(plain.Open(spec.File), spec), [], new Dictionary<string, IReadOnlyList<EpochInterval>>(), sources);
         }
         using var nwb = NwbFile.Open(spec.File);
         var recording = nwb.OpenSeries(spec.Series);
         try
         {
-            return new SessionSource(WithRegions(recording, spec), nwb.ReadUnits(), nwb.ReadIntervals());
+            var intervals = nwb.ReadIntervals();
+            return new SessionSource(WithRegions(recording, spec), nwb.ReadUnits(), intervals,
+                states.Select(s => StateReader.Read(nwb, intervals, s)).ToList());
         }
         catch
         {

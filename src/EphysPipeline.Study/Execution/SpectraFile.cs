@@ -47,7 +47,7 @@ public static class SpectraFile
         long[] chunks = shape.Length == 3 ? [1, shape[1], shape[2]] : shape;
         using var power = group.CreateDataset<double>("power", shape, chunks, gzipLevel: 1, shuffle: true);
         power.WriteAll<double>(array.Values);
-        Label(group, power, array.Frequencies, array.Times, array.Channels, array.Regions, array.Epoch, session: null);
+        Label(group, power, array.Frequencies, array.Times, array.Channels, array.Regions, array.Epoch, array.State, session: null);
     }
 
     // The power array (the bulk of the file) is copied chunk by chunk as stored: a study of hundreds of sessions would
@@ -63,19 +63,22 @@ public static class SpectraFile
         string? epoch = null;
         if (from.KindOf(EpochName) == Hdf5ObjectKind.Dataset)
             using (var e = from.OpenDataset(EpochName)) epoch = e.ReadStrings()[0];
+        string? state = null;
+        if (from.KindOf(StateName) == Hdf5ObjectKind.Dataset)
+            using (var e = from.OpenDataset(StateName)) state = e.ReadStrings()[0];
         using var power = from.OpenDataset("power");
         using var copy = to.CopyChunkedDataset(power, "power");
-        Label(to, copy, frequencies.ReadAll<double>(), times, channels.ReadAll<long>(), regions.ReadStrings(), epoch, session);
+        Label(to, copy, frequencies.ReadAll<double>(), times, channels.ReadAll<long>(), regions.ReadStrings(), epoch, state, session);
     }
 
     /// <summary>Dimension names of the arrays (netCDF-4 coordinate variables), as xarray shows them.</summary>
     public const string FrequencyName = "frequency", TimeName = "time", ChannelName = "channel", RegionName = "region",
-        EpochName = "epoch", SessionName = "session";
+        EpochName = "epoch", StateName = "state", SessionName = "session";
 
     // netCDF-4 conventions, so xarray (h5netcdf) opens a group with named dimensions and coordinates: each dimension is
     // a 1-D dimension scale attached to power's axis; region (per channel), epoch and session are coordinates.
     private static void Label(Hdf5Group group, Hdf5Dataset power, double[] frequencies, double[]? times,
-        long[] channels, IReadOnlyList<string> regions, string? epoch, string? session)
+        long[] channels, IReadOnlyList<string> regions, string? epoch, string? state, string? session)
     {
         power.WriteAttribute("units", "V^2/Hz");
         var coordinates = new List<string> { RegionName };
@@ -97,6 +100,11 @@ public static class SpectraFile
         {
             group.WriteString(EpochName, epoch).Dispose();
             coordinates.Add(EpochName);
+        }
+        if (state is not null)
+        {
+            group.WriteString(StateName, state).Dispose();
+            coordinates.Add(StateName);
         }
         if (session is not null)
         {

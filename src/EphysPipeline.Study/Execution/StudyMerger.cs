@@ -40,7 +40,7 @@ public static class StudyMerger
         foreach (var (name, header) in tables)
             AtomicFile.Write(Path.Combine(output, name), stream => Concatenate(manifest, name, header, stream));
 
-        var sessions = new StringBuilder(Tables.HeaderLine(Tables.SessionsHeader));
+        var sessions = new StringBuilder(Tables.HeaderLine(Tables.SessionsHeaderFor(manifest.StateNames)));
         var records = new List<object>();
         var spectraFiles = new List<(string Session, string Path)>();
         foreach (var spec in manifest.Sessions)
@@ -50,7 +50,7 @@ public static class StudyMerger
             if (record is null)
             {
                 var key = new SessionKey(spec.Id, spec.Subject, spec.Drug, spec.DoseMgKg);
-                sessions.Append(Tables.Format(key, new SessionSummary("not_run", "", "no results yet (run this session)", double.NaN, double.NaN, 0, 0, [], []), header: false));
+                sessions.Append(Tables.Format(key, new SessionSummary("not_run", "", "no results yet (run this session)", double.NaN, double.NaN, 0, 0, [], []) { States = manifest.StateNames }, header: false));
                 records.Add(new { session = spec.Id, status = "not_run" });
                 continue;
             }

@@ -68,7 +68,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         var todo = new List<(SessionSpec Spec, string Fingerprint)>();
         foreach (var spec in selected)
         {
-            var fingerprint = Fingerprint.OfSession(spec, manifest.Epochs, _configHash);
+            var fingerprint = Fingerprint.OfSession(spec, manifest.Epochs, manifest.States, _configHash);
             if (options.Force || !SessionStore.IsFinished(SessionStore.Folder(manifest.OutputDirectory, spec.Id), fingerprint))
                 todo.Add((spec, fingerprint));
         }
@@ -158,7 +158,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
             var stage = analyzer.Stage;
             var reason = e is EphysInputException or SessionStageException ? e.Message : $"internal error: {e.GetType().Name}: {e.Message}";
             failure = new SessionFailure(spec.Id, stage, reason);
-            result = new SessionResult { Summary = new SessionSummary("failed", stage, reason, double.NaN, double.NaN, 0, 0, [], []) };
+            result = new SessionResult { Summary = new SessionSummary("failed", stage, reason, double.NaN, double.NaN, 0, 0, [], []) { States = manifest.StateNames } };
         }
         var record = new SessionRecord(spec.Id, failure is null ? "ok" : "failed", failure?.Stage ?? "", failure?.Reason ?? "",
             fingerprint, Math.Round(clock.Elapsed.TotalSeconds, 3), warnings,
@@ -182,7 +182,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         {
             failure = new SessionFailure(spec.Id, outcome.Stage, crash);
             var key = new SessionKey(spec.Id, spec.Subject, spec.Drug, spec.DoseMgKg);
-            var result = new SessionResult { Summary = new SessionSummary("failed", outcome.Stage, crash, double.NaN, double.NaN, 0, 0, [], []) };
+            var result = new SessionResult { Summary = new SessionSummary("failed", outcome.Stage, crash, double.NaN, double.NaN, 0, 0, [], []) { States = manifest.StateNames } };
             var record = new SessionRecord(spec.Id, "failed", outcome.Stage, crash, fingerprint, Math.Round(clock.Elapsed.TotalSeconds, 3), outcome.Warnings, new Dictionary<string, double>());
             SessionStore.Write(folder, key, result, record, null);
         }

@@ -12,6 +12,7 @@ internal sealed class ManifestDocument
     public Dictionary<string, List<double>>? Epochs { get; set; }
     public List<SessionDocument>? Sessions { get; set; }
     public string? SessionsCsv { get; set; }
+    public Dictionary<string, StateDocument?>? States { get; set; }
 }
 
 internal sealed class SessionDocument
@@ -28,4 +29,29 @@ internal sealed class SessionDocument
     public Dictionary<long, string>? Regions { get; set; }
     public List<long>? BadChannels { get; set; }
     public string? Layout { get; set; }
+}
+
+internal sealed class StateDocument
+{
+    public string? Intervals { get; set; }
+    public string? Tag { get; set; }
+    public string? Column { get; set; }
+    public string? Value { get; set; }
+    public string? Series { get; set; }
+    public string? Quantity { get; set; }
+    public LfpRatioDocument? LfpRatio { get; set; }
+    public double? Above { get; set; }
+    public double? Below { get; set; }
+    public double? Hysteresis { get; set; }
+    public double? MinBoutS { get; set; }
+    public double? SmoothS { get; set; }
+    public double? MinTimeS { get; set; }
+}
+
+internal sealed class LfpRatioDocument
+{
+    public List<double>? Numerator { get; set; }
+    public List<double>? Denominator { get; set; }
+    public string? Region { get; set; }
+    public double? WindowS { get; set; }
 }

@@ -101,7 +101,76 @@ public static class ManifestLoader
             control,
             referenceEpoch,
             epochs,
-            sessions);
+            sessions)
+        { States = ReadStates(doc.States, problems) };
+    }
+
+    private static List<StateDefinition> ReadStates(Dictionary<string, StateDocument?>? documents, List<string> problems)
+    {
+        var states = new List<StateDefinition>();
+        foreach (var (name, d) in documents ?? [])
+        {
+            var where = $"states.{name}";
+            int before = problems.Count;
+            if (name == StateDefinition.All) problems.Add($"{where}: '{StateDefinition.All}' is the name of the unstratified value; choose another");
+            else if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+                problems.Add($"{where}: a state name is letters, digits, '_' or '-' (it becomes a column name)");
+            if (d is null)
+            {
+                problems.Add($"{where}: give intervals:, series: or lfp_ratio:");
+                continue;
+            }
+            int sources = (d.Intervals is null ? 0 : 1) + (d.Series is null ? 0 : 1) + (d.LfpRatio is null ? 0 : 1);
+            if (sources != 1) problems.Add($"{where}: give exactly one of intervals: (a table), series: (a behavioural series) or lfp_ratio:");
+            var kind = d.Intervals is not null ? StateSourceKind.Intervals : d.Series is not null ? StateSourceKind.Series : StateSourceKind.LfpRatio;
+            bool thresholded = kind != StateSourceKind.Intervals;
+            if (kind == StateSourceKind.Intervals)
+            {
+                if (d.Tag is not null && (d.Column is not null || d.Value is not null))
+                    problems.Add($"{where}: give tag: or column: with value:, not both");
+                if ((d.Column is null) != (d.Value is null)) problems.Add($"{where}: column: and value: go together");
+                if (d.Above is not null || d.Below is not null || d.Hysteresis is not null || d.SmoothS is not null || d.Quantity is not null)
+                    problems.Add($"{where}: above/below/hysteresis/smooth_s/quantity apply to series: and lfp_ratio: states only");
+            }
+            else
+            {
+                if (d.Tag is not null || d.Column is not null || d.Value is not null)
+                    problems.Add($"{where}: tag/column/value apply to intervals: states only");
+                if ((d.Above is null) == (d.Below is null)) problems.Add($"{where}: give exactly one of above: or below: (the threshold)");
+                foreach (var (key, value) in new[] { ("above", d.Above), ("below", d.Below) })
+                    if (value is { } v && !double.IsFinite(v)) problems.Add($"{where}: {key} must be a number");
+                if (d.Quantity is not null && d.Quantity is not ("speed" or "value"))
+                    problems.Add($"{where}: quantity is speed or value, not '{d.Quantity}'");
+                if (kind == StateSourceKind.LfpRatio && d.Quantity is not null) problems.Add($"{where}: quantity applies to series: states only");
+            }
+            foreach (var (key, value) in new[] { ("hysteresis", d.Hysteresis), ("min_bout_s", d.MinBoutS), ("smooth_s", d.SmoothS), ("min_time_s", d.MinTimeS) })
+                if (value is { } v && (!double.IsFinite(v) || v < 0)) problems.Add($"{where}: {key} must be ≥ 0");
+
+            double[]? numerator = null, denominator = null;
+            if (d.LfpRatio is { } ratio)
+            {
+                numerator = BandRange(ratio.Numerator, $"{where}.lfp_ratio.numerator", problems);
+                denominator = BandRange(ratio.Denominator, $"{where}.lfp_ratio.denominator", problems);
+                if (ratio.WindowS is { } w && (!double.IsFinite(w) || w <= 0)) problems.Add($"{where}.lfp_ratio.window_s must be > 0");
+            }
+            if (problems.Count > before) continue;
+            states.Add(new StateDefinition(name, kind)
+            {
+                Table = d.Intervals, Tag = d.Tag, Column = d.Column, Value = d.Value,
+                Series = d.Series, Quantity = d.Quantity,
+                NumeratorHz = numerator, DenominatorHz = denominator, Region = d.LfpRatio?.Region, WindowS = d.LfpRatio?.WindowS ?? 2,
+                Above = d.Above, Below = d.Below, Hysteresis = thresholded ? d.Hysteresis ?? 0 : 0, MinBoutS = d.MinBoutS ?? 0,
+                SmoothS = d.SmoothS ?? 0, MinTimeS = d.MinTimeS ?? 10,
+            });
+        }
+        return states;
+    }
+
+    private static double[]? BandRange(List<double>? range, string where, List<string> problems)
+    {
+        if (range is { Count: 2 } && double.IsFinite(range[0]) && range[0] >= 0 && range[1] > range[0]) return [range[0], range[1]];
+        problems.Add($"{where}: give [low, high] in Hz with 0 ≤ low < high");
+        return null;
     }
 
     private static void AddSession(SessionDocument s, string where, string baseDir, List<SessionSpec> sessions, List<string> problems)

@@ -37,4 +37,11 @@ public sealed record StudyManifest(
     string Control,
     string ReferenceEpoch,
     IReadOnlyList<EpochWindow> Epochs,
-    IReadOnlyList<SessionSpec> Sessions);
+    IReadOnlyList<SessionSpec> Sessions)
+{
+    /// <summary>The states of the manifest's states: block, in the order given (empty: no stratification).</summary>
+    public IReadOnlyList<StateDefinition> States { get; init; } = [];
+
+    /// <summary>The names of <see cref="States"/>.</summary>
+    public IReadOnlyList<string> StateNames => States.Select(s => s.Name).ToList();
+}

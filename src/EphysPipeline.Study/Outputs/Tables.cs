@@ -9,18 +9,21 @@ public static class Tables
     public const string Sessions = "sessions.csv";
 
     public static readonly string[] MetricsHeader =
-        ["session", "subject", "drug", "dose_mg_kg", "epoch", "channel", "region", "metric", "band", "value", "n_windows", "status"];
+        ["session", "subject", "drug", "dose_mg_kg", "epoch", "state", "channel", "region", "metric", "band", "value", "n_windows", "status"];
 
     public static readonly string[] PairsHeader =
-        ["session", "subject", "drug", "epoch", "band", "measure", "channel_a", "channel_b", "region_a", "region_b", "value"];
+        ["session", "subject", "drug", "epoch", "state", "band", "measure", "channel_a", "channel_b", "region_a", "region_b", "value"];
 
     public static readonly string[] UnitsHeader =
-        ["session", "subject", "drug", "epoch", "unit", "channel", "region", "band", "n_spikes", "firing_rate_hz",
+        ["session", "subject", "drug", "epoch", "state", "unit", "channel", "region", "band", "n_spikes", "firing_rate_hz",
          "plv", "ppc", "rayleigh_z", "rayleigh_p", "preferred_phase_rad", "status"];
 
     public static readonly string[] SessionsHeader =
         ["session", "subject", "drug", "dose_mg_kg", "status", "stage", "reason", "duration_s", "sample_rate_hz",
          "channels", "good_channels", "bad_channels", "epoch", "epoch_start_s", "epoch_end_s", "rejected_fraction"];
+
+    /// <summary>sessions.csv's header for a study with these states: a time_&lt;state&gt;_s column for each.</summary>
+    public static string[] SessionsHeaderFor(IReadOnlyList<string> states) => [.. SessionsHeader, .. states.Select(StateNames.TimeColumn)];
 
     public static string Format(SessionKey key, IEnumerable<MetricRow> rows, bool header = true) => Render(w => Write(w, key, rows, header));
 
@@ -37,7 +40,7 @@ public static class Tables
         foreach (var r in rows)
         {
             row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Number(key.DoseMgKg); row.Text(r.Epoch);
-            row.Number(r.Channel); row.Text(r.Region); row.Text(r.Metric); row.Text(r.Band); row.Number(r.Value);
+            row.Text(r.State); row.Number(r.Channel); row.Text(r.Region); row.Text(r.Metric); row.Text(r.Band); row.Number(r.Value);
             row.Number(r.Windows); row.Text(r.Status);
             row.End();
         }
@@ -49,7 +52,7 @@ public static class Tables
         using var row = new CsvRowWriter(writer);
         foreach (var r in rows)
         {
-            row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Text(r.Epoch); row.Text(r.Band);
+            row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Text(r.Epoch); row.Text(r.State); row.Text(r.Band);
             row.Text(r.Measure); row.Number(r.ChannelA); row.Number(r.ChannelB); row.Text(r.RegionA); row.Text(r.RegionB);
             row.Number(r.Value);
             row.End();
@@ -62,7 +65,7 @@ public static class Tables
         using var row = new CsvRowWriter(writer);
         foreach (var r in rows)
         {
-            row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Text(r.Epoch); row.Number(r.Unit);
+            row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Text(r.Epoch); row.Text(r.State); row.Number(r.Unit);
             row.Number(r.Channel); row.Text(r.Region); row.Text(r.Band); row.Number(r.Spikes); row.Number(r.FiringRateHz);
             row.Number(r.Plv); row.Number(r.Ppc); row.Number(r.RayleighZ); row.Number(r.RayleighP);
             row.Number(r.PreferredPhaseRad); row.Text(r.Status);
@@ -73,7 +76,7 @@ public static class Tables
     /// <summary>sessions.csv lines of one session: one per epoch (or one with an empty epoch when it failed early).</summary>
     public static void Write(TextWriter writer, SessionKey key, SessionSummary s, bool header = true)
     {
-        Start(writer, header, SessionsHeader);
+        Start(writer, header, SessionsHeaderFor(s.States));
         var bad = string.Join(";", s.BadChannels.Select(CsvFormat.Number));
         var epochs = s.Epochs.Count > 0 ? s.Epochs.Cast<EpochSummary?>().ToList() : new List<EpochSummary?> { null };
         using var row = new CsvRowWriter(writer);
@@ -85,10 +88,12 @@ public static class Tables
             if (e is null)
             {
                 row.Text(null); row.Text(null); row.Text(null);
+                foreach (var _ in s.States) row.Text(null);
             }
             else
             {
                 row.Number(e.StartS); row.Number(e.EndS); row.Number(e.RejectedFraction);
+                foreach (var state in s.States) row.Number(e.StateSeconds.TryGetValue(state, out var t) ? t : double.NaN);
             }
             row.End();
         }

@@ -55,8 +55,8 @@ public class FixtureStudyTests
         Assert.Equal(string.Join(',', Tables.MetricsHeader), metrics[0]);
         var rows = metrics.Skip(1).Select(CsvFormat.SplitLine).ToList();
         foreach (var metric in new[] { "band_power", "relative_power", "aperiodic_exponent", "perm_entropy", "sample_entropy", "lz_complexity", "spectral_entropy", "pac_mi" })
-            Assert.Contains(rows, r => r[7] == metric && r[11] == "ok" && double.IsFinite(CsvFormat.ParseNumber(r[9])));
-        Assert.Contains(rows, r => r[0] == "psi" && r[6] == "HPC");
+            Assert.Contains(rows, r => r[8] == metric && r[12] == "ok" && double.IsFinite(CsvFormat.ParseNumber(r[10])));
+        Assert.Contains(rows, r => r[0] == "psi" && r[7] == "HPC");
         Assert.True(File.Exists(Path.Combine(manifest.OutputDirectory, SessionStore.SpectraFile)));
         Assert.True(File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Pairs)).Length > 1);
         Assert.True(File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Units)).Length > 1);
@@ -81,16 +81,16 @@ public class FixtureStudyTests
         Assert.Empty(outcome.Failures);
         var rows = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Metrics)).Skip(1).Select(CsvFormat.SplitLine).ToList();
         double Value(string session, string metric, string band) =>
-            rows.Where(r => r[0] == session && r[4] == "baseline" && r[7] == metric && r[8] == band).Select(r => CsvFormat.ParseNumber(r[9])).Average();
+            rows.Where(r => r[0] == session && r[4] == "baseline" && r[8] == metric && r[9] == band).Select(r => CsvFormat.ParseNumber(r[10])).Average();
         // Welch and multitaper estimate the same power: broad bands agree closely on a stationary stretch.
         foreach (var band in new[] { "delta", "theta", "beta", "low_gamma" })
         {
             double welch = Value("ket", "band_power", band), mt = Value("ket", "band_power_mt", band);
             Assert.InRange(mt / welch, 0.8, 1.25);
         }
-        Assert.Contains(rows, r => r[7] == "band_power_mt" && r[10] == "9" && r[11] == "ok");
-        Assert.All(rows.Where(r => r[7] is "perm_entropy" or "lz_complexity"), r => Assert.Equal("ok", r[11]));
-        Assert.DoesNotContain(rows, r => r[7] == "plv");
+        Assert.Contains(rows, r => r[8] == "band_power_mt" && r[11] == "9" && r[12] == "ok");
+        Assert.All(rows.Where(r => r[8] is "perm_entropy" or "lz_complexity"), r => Assert.Equal("ok", r[12]));
+        Assert.DoesNotContain(rows, r => r[8] == "plv");
     }
 
     [Fact]
@@ -139,9 +139,9 @@ public class FixtureStudyTests
         var outcome = new StudyRunner(manifest, ConfigLoader.Load(manifest.AnalysisPath), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions());
         Assert.Empty(outcome.Failures);
         var rows = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Metrics)).Skip(1).Select(CsvFormat.SplitLine).ToList();
-        Assert.Equal(16, rows.Where(r => r[7] == "band_power" && r[8] == "theta" && r[4] == "acute" && r[11] == "ok").Count());
-        Assert.Contains(rows, r => r[7] == "band_power" && r[8] == "hfo" && r[11] == "ok");
-        Assert.Contains(rows, r => r[7] == "perm_entropy" && r[11] == "ok");
+        Assert.Equal(16, rows.Where(r => r[8] == "band_power" && r[9] == "theta" && r[4] == "acute" && r[12] == "ok").Count());
+        Assert.Contains(rows, r => r[8] == "band_power" && r[9] == "hfo" && r[12] == "ok");
+        Assert.Contains(rows, r => r[8] == "perm_entropy" && r[12] == "ok");
     }
 
     [Fact]

@@ -70,27 +70,27 @@ public class PhaseConformanceTests(ITestOutputHelper output)
         int pairs = 0, units = 0, pac = 0;
         foreach (var r in Rows(outputDirectory, Tables.Pairs))
         {
-            var values = epochs.GetProperty(r[3]).GetProperty("pairs").GetProperty($"{r[4]}:{r[6]}:{r[7]}");
-            double ours = CsvFormat.ParseNumber(r[10]), expected = values.GetProperty(r[5]).GetDouble();
+            var values = epochs.GetProperty(r[3]).GetProperty("pairs").GetProperty($"{r[5]}:{r[7]}:{r[8]}");
+            double ours = CsvFormat.ParseNumber(r[11]), expected = values.GetProperty(r[6]).GetDouble();
             // A mean phase is as precise as its vector's length: compare PLV·Δφ (the phasor's error across it).
-            if (r[5] == "phase_diff_rad") Note("plv · phase_diff_rad", values.GetProperty("plv").GetDouble() * Angle(ours - expected), 0);
-            else Note($"{r[4]} {r[5]}", ours, expected);
+            if (r[6] == "phase_diff_rad") Note("plv · phase_diff_rad", values.GetProperty("plv").GetDouble() * Angle(ours - expected), 0);
+            else Note($"{r[5]} {r[6]}", ours, expected);
             pairs++;
         }
         foreach (var r in Rows(outputDirectory, Tables.Units))
         {
-            var values = epochs.GetProperty(r[3]).GetProperty("units").GetProperty(r[4]);
-            Assert.Equal(values.GetProperty("spikes").GetInt32(), int.Parse(r[8]));
-            Note("firing_rate_hz", CsvFormat.ParseNumber(r[9]), values.GetProperty("firing_rate_hz").GetDouble());
-            Note("unit plv", CsvFormat.ParseNumber(r[10]), values.GetProperty("plv").GetDouble());
-            Note("unit ppc", CsvFormat.ParseNumber(r[11]), values.GetProperty("ppc0").GetDouble());
+            var values = epochs.GetProperty(r[3]).GetProperty("units").GetProperty(r[5]);
+            Assert.Equal(values.GetProperty("spikes").GetInt32(), int.Parse(r[9]));
+            Note("firing_rate_hz", CsvFormat.ParseNumber(r[10]), values.GetProperty("firing_rate_hz").GetDouble());
+            Note("unit plv", CsvFormat.ParseNumber(r[11]), values.GetProperty("plv").GetDouble());
+            Note("unit ppc", CsvFormat.ParseNumber(r[12]), values.GetProperty("ppc0").GetDouble());
             Note("unit plv · preferred_phase", values.GetProperty("plv").GetDouble()
-                * Angle(CsvFormat.ParseNumber(r[14]) - values.GetProperty("preferred_phase_rad").GetDouble()), 0);
+                * Angle(CsvFormat.ParseNumber(r[15]) - values.GetProperty("preferred_phase_rad").GetDouble()), 0);
             units++;
         }
-        foreach (var r in Rows(outputDirectory, Tables.Metrics).Where(r => r[7] == "pac_mi"))
+        foreach (var r in Rows(outputDirectory, Tables.Metrics).Where(r => r[8] == "pac_mi"))
         {
-            Note("pac_mi", CsvFormat.ParseNumber(r[9]), epochs.GetProperty(r[4]).GetProperty("pac").GetProperty($"{r[8]}:{r[5]}").GetDouble());
+            Note("pac_mi", CsvFormat.ParseNumber(r[10]), epochs.GetProperty(r[4]).GetProperty("pac").GetProperty($"{r[9]}:{r[6]}").GetDouble());
             pac++;
         }
         // 2 epochs × 2 bands × 28 pairs × 3 measures; 2 × 8 units; 2 × 8 channels × 2 amplitude bands.

@@ -20,11 +20,11 @@ public class TablesTests
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(string.Join(',', Tables.MetricsHeader), lines[0]);
         var first = CsvFormat.SplitLine(lines[1]);
-        Assert.Equal(1.2345678901234567e-10, CsvFormat.ParseNumber(first[9]));
+        Assert.Equal(1.2345678901234567e-10, CsvFormat.ParseNumber(first[10]));
         var second = CsvFormat.SplitLine(lines[2]);
-        Assert.Equal("PFC, layer 5", second[6]);
-        Assert.Equal(double.PositiveInfinity, CsvFormat.ParseNumber(second[9]));
-        Assert.True(double.IsNaN(CsvFormat.ParseNumber(CsvFormat.SplitLine(lines[3])[9])));
+        Assert.Equal("PFC, layer 5", second[7]);
+        Assert.Equal(double.PositiveInfinity, CsvFormat.ParseNumber(second[10]));
+        Assert.True(double.IsNaN(CsvFormat.ParseNumber(CsvFormat.SplitLine(lines[3])[10])));
     }
 
     [Fact]
