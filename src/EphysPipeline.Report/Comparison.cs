@@ -72,7 +72,11 @@ public static class Comparison
         });
         ReadTable(outputDirectory, "pairs.csv", warnings, (t, f) => ChangeExtractor.FromPairs(t, f, info.ReferenceEpoch, changes));
         ReadTable(outputDirectory, "units.csv", warnings, (t, f) => ChangeExtractor.FromUnits(t, f, info.ReferenceEpoch, changes));
-        ReadTable(outputDirectory, "sessions.csv", warnings, (t, f) => CollectSessions(t, f, sessions, epochs));
+        ReadTable(outputDirectory, "sessions.csv", warnings, (t, f) =>
+        {
+            CollectSessions(t, f, sessions, epochs);
+            ChangeExtractor.FromSessions(t, f, info.ReferenceEpoch, changes);
+        });
 
         var groups = changes.Finish();
         var drugs = groups.Select(g => g.Key.Drug).Concat(sessions.Select(s => s.Drug)).Distinct()
@@ -89,6 +93,13 @@ public static class Comparison
         foreach (var g in stats)
             g.Mixed = g.Key.Drug == info.Control ? MixedModelRow.NotFitted("", 0, "control group")
                 : mixed.GetValueOrDefault(g.Key) ?? MixedModelRow.NotFitted("", 0, "no observations for the model");
+        var states = stats.Select(g => g.Key.Outcome.State).Where(s => s != StateNames.All).Distinct().ToList();
+        if (states.Count > 0)
+        {
+            var byState = MixedModels.FitStates(changes.SessionValues(), info.Control, drugs, epochs.Where(e => e != info.ReferenceEpoch).ToList(), states);
+            foreach (var g in stats.Where(g => !g.Key.Outcome.Pooled && g.Key.Drug != info.Control))
+                g.StateModel = byState.GetValueOrDefault(g.Key) ?? MixedModelRow.NotFitted(MixedModels.StateModel, 0, "no observations for the model");
+        }
         GroupStatistic.AssignQValues(stats);
         if (!drugs.Contains(info.Control)) warnings.Add($"no session of the control '{info.Control}': no drug-vs-control tests");
 
@@ -130,14 +141,22 @@ public static class Comparison
         }
     }
 
-    /// <summary>Rows in a stable, readable order: drug (control first), epoch (study order), then first appearance.</summary>
+    /// <summary>
+    /// Rows in a stable, readable order: drug (control first), epoch (study order), state (the pooled "all" first, then
+    /// the study's states), then first appearance.
+    /// </summary>
     private static IEnumerable<(GroupKey Key, IReadOnlyList<SubjectValue> Subjects, int Excluded)> Order(
         IReadOnlyList<(GroupKey Key, IReadOnlyList<SubjectValue> Subjects, int Excluded)> groups, List<string> drugs, List<string> epochs)
     {
         var outcomeOrder = new Dictionary<Outcome, int>();
-        foreach (var g in groups) outcomeOrder.TryAdd(g.Key.Outcome, outcomeOrder.Count);
+        var stateOrder = new Dictionary<string, int> { [StateNames.All] = 0 };
+        foreach (var g in groups)
+        {
+            outcomeOrder.TryAdd(g.Key.Outcome with { State = StateNames.All }, outcomeOrder.Count);
+            stateOrder.TryAdd(g.Key.Outcome.State, stateOrder.Count);
+        }
         return groups.OrderBy(g => drugs.IndexOf(g.Key.Drug)).ThenBy(g => epochs.IndexOf(g.Key.Epoch))
-            .ThenBy(g => outcomeOrder[g.Key.Outcome]);
+            .ThenBy(g => stateOrder[g.Key.Outcome.State]).ThenBy(g => outcomeOrder[g.Key.Outcome with { State = StateNames.All }]);
     }
 
     /// <summary>
@@ -220,7 +239,7 @@ public static class Comparison
     }
 
     private static readonly string[] ComparisonHeader =
-        ["design", "drug", "epoch", "table", "metric", "band", "region", "change_unit", "n_subjects", "n_excluded",
+        ["design", "drug", "epoch", "state", "table", "metric", "band", "region", "change_unit", "n_subjects", "n_excluded",
          "mean_change", "sem", "ci95_low", "ci95_high", "hedges_g", "t", "t_p", "t_q", "wilcoxon_w", "wilcoxon_p", "wilcoxon_q",
          "wilcoxon_method", "control_n", "control_mean_change", "difference_vs_control", "hedges_g_vs_control", "welch_t",
          "welch_p", "welch_q", "mannwhitney_u", "mannwhitney_p", "mannwhitney_q", "mannwhitney_method",
@@ -228,7 +247,8 @@ public static class Comparison
          "paired_wilcoxon_w", "paired_wilcoxon_p", "paired_wilcoxon_q", "paired_wilcoxon_method",
          "signflip_p", "signflip_q", "signflip_method", "lmm_model", "lmm_n_obs", "lmm_estimate", "lmm_se", "lmm_ci95_low",
          "lmm_ci95_high", "lmm_df", "lmm_t", "lmm_p", "lmm_q", "lmm_sd_subject", "lmm_sd_session", "lmm_sd_residual",
-         "lmm_status", "status"];
+         "lmm_status", "state_lmm_model", "state_lmm_estimate", "state_lmm_p", "interaction_vs_state", "interaction_estimate",
+         "interaction_se", "interaction_df", "interaction_t", "interaction_p", "interaction_q", "state_lmm_status", "status"];
 
     private static readonly string[] ClustersHeader =
         ["design", "test", "drug", "control", "epoch", "region", "n_drug", "n_control", "n_paired", "threshold", "cluster",
@@ -242,7 +262,7 @@ public static class Comparison
             var o = g.Key.Outcome;
             var pc = g.Paired;
             var lmm = g.Mixed;
-            row.Text(g.Design.Name()); row.Text(g.Key.Drug); row.Text(g.Key.Epoch); row.Text(o.Table); row.Text(o.Metric); row.Text(o.Band);
+            row.Text(g.Design.Name()); row.Text(g.Key.Drug); row.Text(g.Key.Epoch); row.Text(o.State); row.Text(o.Table); row.Text(o.Metric); row.Text(o.Band);
             row.Text(o.Region); row.Text(o.Unit); row.Number(g.Subjects.Count); row.Number(g.Excluded); row.Number(g.Mean); row.Number(g.Sem);
             row.Number(g.CiLow); row.Number(g.CiHigh); row.Number(g.HedgesG); row.Number(g.T.Statistic); row.Number(g.T.P);
             row.Number(g.TQ); row.Number(g.Wilcoxon.Statistic); row.Number(g.Wilcoxon.P); row.Number(g.WilcoxonQ);
@@ -255,7 +275,11 @@ public static class Comparison
             row.Text(pc.SignFlip.Method); row.Text(lmm.Model); row.Number(lmm.Observations); row.Number(lmm.Contrast.Estimate);
             row.Number(lmm.Contrast.Se); row.Number(lmm.Contrast.Low); row.Number(lmm.Contrast.High); row.Number(lmm.Contrast.Df);
             row.Number(lmm.Contrast.T); row.Number(lmm.Contrast.P); row.Number(g.MixedQ); row.Number(lmm.SdSubject);
-            row.Number(lmm.SdSession); row.Number(lmm.SdResidual); row.Text(lmm.Status); row.Text(g.Status);
+            row.Number(lmm.SdSession); row.Number(lmm.SdResidual); row.Text(lmm.Status);
+            var sm = g.StateModel;
+            row.Text(sm.Model); row.Number(sm.Contrast.Estimate); row.Number(sm.Contrast.P); row.Text(sm.InteractionBase);
+            row.Number(sm.Interaction.Estimate); row.Number(sm.Interaction.Se); row.Number(sm.Interaction.Df); row.Number(sm.Interaction.T);
+            row.Number(sm.Interaction.P); row.Number(g.InteractionQ); row.Text(sm.Status); row.Text(g.Status);
             row.End();
         }
     });

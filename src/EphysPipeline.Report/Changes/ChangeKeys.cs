@@ -1,7 +1,15 @@
 namespace EphysPipeline.Report.Changes;
 
-/// <summary>One outcome of the comparison: a table's metric in a band and a region (or region pair).</summary>
-public readonly record struct Outcome(string Table, string Metric, string Band, string Region, string Unit);
+/// <summary>
+/// One outcome of the comparison: a table's metric in a band and a region (or region pair), over the whole epoch
+/// (<see cref="State"/> "all") or over the time in one behavioural state.
+/// </summary>
+public readonly record struct Outcome(string Table, string Metric, string Band, string Region, string Unit)
+{
+    public string State { get; init; } = Study.Outputs.StateNames.All;
+
+    public bool Pooled => State == Study.Outputs.StateNames.All;
+}
 
 /// <summary>A drug's subject-level changes for one epoch and outcome.</summary>
 public readonly record struct GroupKey(string Drug, string Epoch, Outcome Outcome);

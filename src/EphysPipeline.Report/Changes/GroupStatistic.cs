@@ -58,6 +58,11 @@ public sealed record GroupStatistic(
     public double MixedQ { get; set; } = double.NaN;
     public MixedModelRow Mixed { get; set; } = MixedModelRow.NotFitted("", 0, "not fitted");
 
+    /// <summary>State rows only: the drug × state model (contrast in this state and the interaction).</summary>
+    public MixedModelRow StateModel { get; set; } = MixedModelRow.NotFitted("", 0, "");
+
+    public double InteractionQ { get; set; } = double.NaN;
+
     public double[] Values => Subjects.Select(s => s.Value).ToArray();
 
     public static GroupStatistic Compute(GroupKey key, StudyDesign design, IReadOnlyList<SubjectValue> subjects, int excluded,
@@ -104,8 +109,16 @@ public sealed record GroupStatistic(
             y.Length, y.Length > 0 ? Descriptive.Mean(y) : double.NaN, gVs, welch, mwu, paired, status);
     }
 
-    /// <summary>Benjamini–Hochberg within each test's family: all drugs × epochs × outcomes of that test.</summary>
-    public static void AssignQValues(IReadOnlyList<GroupStatistic> rows)
+    /// <summary>
+    /// Benjamini–Hochberg within each test's family: all drugs × epochs × outcomes of that test, the pooled ("all")
+    /// rows and each state's rows as families of their own (adding states leaves the pooled q values as they were).
+    /// </summary>
+    public static void AssignQValues(IReadOnlyList<GroupStatistic> all)
+    {
+        foreach (var family in all.GroupBy(r => r.Key.Outcome.State)) AssignFamily(family.ToList());
+    }
+
+    private static void AssignFamily(IReadOnlyList<GroupStatistic> rows)
     {
         var t = FalseDiscovery.BenjaminiHochberg(rows.Select(r => r.T.P).ToArray());
         var w = FalseDiscovery.BenjaminiHochberg(rows.Select(r => r.Wilcoxon.P).ToArray());
@@ -115,6 +128,7 @@ public sealed record GroupStatistic(
         var pw = FalseDiscovery.BenjaminiHochberg(rows.Select(r => r.Paired.Wilcoxon.P).ToArray());
         var sf = FalseDiscovery.BenjaminiHochberg(rows.Select(r => r.Paired.SignFlip.P).ToArray());
         var mm = FalseDiscovery.BenjaminiHochberg(rows.Select(r => r.Mixed.Usable ? r.Mixed.Contrast.P : double.NaN).ToArray());
+        var ix = FalseDiscovery.BenjaminiHochberg(rows.Select(r => r.StateModel.Usable ? r.StateModel.Interaction.P : double.NaN).ToArray());
         for (int i = 0; i < rows.Count; i++)
         {
             rows[i].TQ = t[i];
@@ -125,6 +139,7 @@ public sealed record GroupStatistic(
             rows[i].PairedWilcoxonQ = pw[i];
             rows[i].SignFlipQ = sf[i];
             rows[i].MixedQ = mm[i];
+            rows[i].InteractionQ = ix[i];
         }
     }
 }

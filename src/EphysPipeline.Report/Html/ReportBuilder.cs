@@ -21,8 +21,10 @@ public static class ReportBuilder
         ["lz_complexity"] = "LZ", ["mse_area"] = "MSE area",
     };
 
-    public static string Build(ComparisonResult r)
+    public static string Build(ComparisonResult all)
     {
+        // Every section but the state section shows the pooled values (the whole epoch), as without states.
+        var r = all with { Groups = all.Groups.Where(g => g.Key.Outcome.Pooled).ToList() };
         var colours = new Dictionary<string, string>();
         int next = 1;
         foreach (var d in r.Drugs) colours[d] = d == r.Info.Control ? Palette[0] : Palette[1 + (next++ - 1) % (Palette.Length - 1)];
@@ -36,6 +38,7 @@ public static class ReportBuilder
         PsdSection(sb, r, colours);
         BarSection(sb, r, legend, colours, "Band power change per region", "Change from the reference epoch, 10·log10(epoch / reference); bars are the mean over subjects, lines the 95% bootstrap CI, dots the subjects.",
             g => g.Key.Outcome is { Table: "metrics", Metric: "band_power" }, g => g.Key.Outcome.Band, "band power change (dB)");
+        StateSection(sb, all, legend, colours);
         TimeCourseSection(sb, r, colours);
         PlvSection(sb, r);
         BarSection(sb, r, legend, colours, "Entropy and complexity", "Difference epoch − reference: spectral H = spectral entropy, perm. H = permutation entropy (both normalised 0–1), SampEn = sample entropy (nats), LZ = normalised Lempel–Ziv complexity, MSE area = multiscale-entropy area.",
@@ -192,6 +195,31 @@ public static class ReportBuilder
                 sb.Append(BarChart($"{region}, {epoch}", yLabel, groups, legend, paired ? r.Info.Control : null));
             }
         sb.Append("</div>\n");
+    }
+
+    /// <summary>
+    /// Time in each state per drug, and each band's power change per state beside the pooled change: a drug that
+    /// changes behaviour changes the pooled value through the behaviour alone (docs/study.md "States").
+    /// </summary>
+    private static void StateSection(StringBuilder sb, ComparisonResult r, List<(string, string)> legend, Dictionary<string, string> colours)
+    {
+        var states = r.Groups.Select(g => g.Key.Outcome.State).Where(s => s != Study.Outputs.StateNames.All).Distinct().ToList();
+        if (states.Count == 0) return;
+        BarSection(sb, r, legend, colours, "Time in each behavioural state",
+            $"Share of the epoch spent in each state ({string.Join(", ", states)}), change from the reference epoch in percentage points.",
+            g => g.Key.Outcome is { Table: "sessions", Metric: ChangeExtractor.TimeInStateMetric }, g => g.Key.Outcome.State, "time in state change (pp)");
+        var order = new List<string> { Study.Outputs.StateNames.All };
+        order.AddRange(states);
+        var bands = r.Info.Bands.OrderBy(b => b.Value.Low).Select(b => b.Key).ToList();
+        foreach (var band in bands)
+        {
+            var rows = r.Groups.Where(g => g.Key.Outcome is { Table: "metrics", Metric: "band_power" } && g.Key.Outcome.Band == band)
+                .OrderBy(g => order.IndexOf(g.Key.Outcome.State)).ToList();
+            if (rows.All(g => g.Key.Outcome.Pooled)) continue;
+            BarSection(sb, r with { Groups = rows }, legend, colours, $"{band} power change per state",
+                $"10·log10(epoch / reference) over the windows wholly inside each state (reference and epoch in the same state) beside the pooled value ('{Study.Outputs.StateNames.All}', every clean window). Where the pooled change differs from every state's, the drug changed the time in state rather than (only) the oscillation.",
+                _ => true, g => g.Key.Outcome.State, "band power change (dB)");
+        }
     }
 
     private static void TimeCourseSection(StringBuilder sb, ComparisonResult r, Dictionary<string, string> colours)

@@ -90,6 +90,63 @@ public class ManifestLoaderTests
     }
 
     [Fact]
+    public void ReadsStatesOfEveryKind()
+    {
+        using var dir = Fixtures.TempDir();
+        var path = Write(dir, $$"""
+            study: demo
+            control: saline
+            reference_epoch: baseline
+            {{Epochs}}
+            states:
+              locomotion: {series: running_speed, above: 3, hysteresis: 1, min_bout_s: 1}
+              open_field: {intervals: trials, column: condition, value: open_field, min_time_s: 30}
+              theta_state: {lfp_ratio: {numerator: [6, 10], denominator: [1, 4], region: HPC}, above: 2, smooth_s: 4}
+            sessions:
+              - {id: s1, file: a.nwb, subject: m01, drug: saline, injection_s: 240}
+            """, "a.nwb");
+        var m = ManifestLoader.Load(path);
+        Assert.Equal(["locomotion", "open_field", "theta_state"], m.States.Select(s => s.Name));
+        var (loco, field, theta) = (m.States[0], m.States[1], m.States[2]);
+        Assert.Equal((StateSourceKind.Series, "running_speed", 3.0, 1.0, 1.0, 10.0),
+            (loco.Kind, loco.Series, loco.Above!.Value, loco.Hysteresis, loco.MinBoutS, loco.MinTimeS));
+        Assert.Equal((StateSourceKind.Intervals, "trials", "condition", "open_field", 30.0),
+            (field.Kind, field.Table, field.Column, field.Value, field.MinTimeS));
+        Assert.Equal((StateSourceKind.LfpRatio, 6.0, 10.0, 1.0, 4.0, "HPC", 2.0, 4.0),
+            (theta.Kind, theta.NumeratorHz![0], theta.NumeratorHz[1], theta.DenominatorHz![0], theta.DenominatorHz[1], theta.Region, theta.WindowS, theta.SmoothS));
+        Assert.Equal("running_speed > 3 (hysteresis 1) for ≥ 1 s", loco.Describe());
+    }
+
+    [Fact]
+    public void BadStatesAreListedByName()
+    {
+        using var dir = Fixtures.TempDir();
+        var path = Write(dir, $$"""
+            study: demo
+            control: saline
+            reference_epoch: baseline
+            {{Epochs}}
+            states:
+              all: {series: speed, above: 1}
+              both: {series: speed, intervals: trials, above: 1}
+              nothreshold: {series: speed}
+              tagged: {intervals: trials, tag: run, above: 2}
+              ratio: {lfp_ratio: {numerator: [10, 6], denominator: [1, 4]}, below: 1, min_bout_s: -1}
+              "bad name": {series: speed, below: 1}
+            sessions:
+              - {id: s1, file: a.nwb, subject: m01, drug: saline, injection_s: 240}
+            """, "a.nwb");
+        var e = Assert.Throws<StudyValidationException>(() => ManifestLoader.Load(path));
+        Assert.Contains(e.Problems, p => p.StartsWith("states.all:") && p.Contains("unstratified"));
+        Assert.Contains(e.Problems, p => p.StartsWith("states.both:") && p.Contains("exactly one of intervals"));
+        Assert.Contains(e.Problems, p => p.StartsWith("states.nothreshold:") && p.Contains("above: or below:"));
+        Assert.Contains(e.Problems, p => p.StartsWith("states.tagged:") && p.Contains("apply to series"));
+        Assert.Contains(e.Problems, p => p.StartsWith("states.ratio.lfp_ratio.numerator") && p.Contains("low < high"));
+        Assert.Contains(e.Problems, p => p.StartsWith("states.ratio:") && p.Contains("min_bout_s"));
+        Assert.Contains(e.Problems, p => p.StartsWith("states.bad name:") && p.Contains("letters, digits"));
+    }
+
+    [Fact]
     public void UnknownKeyNamesTheKeyAndLine()
     {
         using var dir = Fixtures.TempDir();
