@@ -41,6 +41,22 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public void Behavioural_series_and_interval_tables_are_listed_with_a_state_entry()
+    {
+        using var dir = Fixtures.TempDir();
+        Assert.Equal(0, Run("synth", "--out", dir.Path, "--behaviour", "--subjects", "1", "--channels", "2", "--minutes", "3", "--injection", "60").Code);
+        var (code, output, error) = Run("inspect", Path.Combine(dir.Path, "m01_ketamine.nwb"));
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Contains("== State sources", output);
+        Assert.Matches(@"/processing/behavior/running_speed\s+TimeSeries, 9001 × 1 cm/s, 50 Hz, 0–180 s\s+\{series: running_speed, above: …, min_bout_s: …\}", output);
+        Assert.Matches(@"/processing/behavior/Position/position\s+SpatialSeries, 9001 × 2 cm, 50 Hz, 0–180 s\s+\{series: position, quantity: speed, above: …, min_bout_s: …\}", output);
+        Assert.Contains("/intervals/behaviour_truth", output);
+        Assert.Contains("tags rest, run", output);
+        Assert.Contains("{intervals: behaviour_truth, tag: rest}", output);
+    }
+
+    [Fact]
     public void Lfp_in_a_processing_module_and_timestamps_series_are_listed()
     {
         var lfp = Run("inspect", Fixtures.PathOf("nwb/psilocybin_m02_lfp.nwb"));

@@ -65,7 +65,39 @@ public static class InspectCommand
             report.Notes.Add($"units unreadable: {error.Dataset}: {error.Problem}");
         }
         report.Intervals = nwb.ReadIntervals();
+        AddStateSources(nwb, report);
         return report;
+    }
+
+    /// <summary>What a manifest state could use: behavioural series and interval tables (tags, columns).</summary>
+    private static void AddStateSources(NwbFile nwb, InspectReport report)
+    {
+        try
+        {
+            foreach (var s in nwb.BehaviouralSeries)
+            {
+                string rate = s.Rate is { } r ? r.ToString("G6", CultureInfo.InvariantCulture) + " Hz" : "timestamps";
+                string span = $"{s.StartS.ToString("G6", CultureInfo.InvariantCulture)}–{s.EndS.ToString("G6", CultureInfo.InvariantCulture)} s";
+                string quantity = s.Width > 1 || s.Type == "SpatialSeries" ? ", quantity: speed" : "";
+                report.StateSources.Add(["series", s.Path, $"{s.Type}, {s.Samples} × {s.Width} {s.Unit}, {rate}, {span}",
+                    $"{{series: {s.Name}{quantity}, above: …, min_bout_s: …}}"]);
+            }
+        }
+        catch (EphysInputException error)
+        {
+            report.Notes.Add($"behavioural series unreadable: {error.Dataset}: {error.Problem}");
+        }
+        foreach (var table in nwb.IntervalTables())
+        {
+            var tags = table.HasTags && report.Intervals.TryGetValue(table.Name, out var rows)
+                ? rows.SelectMany(r => r.Tags).Distinct().Order(StringComparer.Ordinal).ToList() : [];
+            string what = $"{table.Rows} row{(table.Rows == 1 ? "" : "s")}" + (tags.Count > 0 ? $"; tags {string.Join(", ", tags.Take(6))}{(tags.Count > 6 ? ", …" : "")}" : "")
+                + (table.Columns.Count > 0 ? $"; columns {string.Join(", ", table.Columns)}" : "");
+            string suggestion = tags.Count > 0 ? $"{{intervals: {table.Name}, tag: {tags[0]}}}"
+                : table.Columns.Count > 0 ? $"{{intervals: {table.Name}, column: {table.Columns[0]}, value: …}}"
+                : $"{{intervals: {table.Name}}}";
+            report.StateSources.Add(["intervals", table.Path, what, suggestion]);
+        }
     }
 }
 
@@ -83,6 +115,9 @@ public sealed class InspectReport(string path)
     public IReadOnlyList<UnitInfo> Units { get; set; } = [];
     public IReadOnlyDictionary<string, IReadOnlyList<EpochInterval>> Intervals { get; set; } = new Dictionary<string, IReadOnlyList<EpochInterval>>();
     public List<string> Notes { get; } = [];
+
+    /// <summary>Rows of kind, path, description and a manifest states: entry using it.</summary>
+    public List<string[]> StateSources { get; } = [];
 
     internal static readonly string[] SeriesHeader = ["series", "shape", "dtype", "rate (Hz)", "start (s)", "duration (s)", "storage", "V/unit", "NaN/Inf"];
 
@@ -147,6 +182,7 @@ public sealed class InspectReport(string path)
                     intervals.Add([table, $"{rows.Count} rows", $"{rows.Min(r => r.Start).ToString("G10", Invariant)}–{rows.Max(r => r.Stop).ToString("G10", Invariant)} s", ""]);
             }
             yield return ("Intervals", ["table", "start (s)", "stop (s)", "tags"], intervals);
+            yield return ("State sources (manifest states:, docs/study.md)", ["kind", "path", "what", "state entry"], StateSources);
         }
         if (Notes.Count > 0) yield return ("Notes", ["note"], Notes.Select(n => new[] { n }).ToList());
     }
