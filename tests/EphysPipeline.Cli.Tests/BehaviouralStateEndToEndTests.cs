@@ -48,18 +48,20 @@ public class BehaviouralStateEndToEndTests
         var synth = Run("synth", "--out", study, "--behaviour", "--subjects", "3", "--channels", "4", "--minutes", "6", "--injection", "120");
         Assert.True(synth.Code == 0, synth.Error + synth.Output);
         var manifest = Path.Combine(study, "study.yaml");
-        // A third state from the model's own bouts (an interval table by tag): the same time as the speed threshold finds.
+        // A state from the model's own bouts (an interval table by tag): the same time as the speed threshold finds; and
+        // the classic LFP split, HPC theta/delta power ratio per 2 s window > 5 (≈ 3 at rest, ≈ 7 running here).
         File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("sessions:\n",
-            "  run_truth: {intervals: behaviour_truth, tag: run}\nsessions:\n"));
+            "  run_truth: {intervals: behaviour_truth, tag: run}\n"
+            + "  theta_state: {lfp_ratio: {numerator: [6, 10], denominator: [1, 4], region: HPC}, above: 5}\nsessions:\n"));
 
         var run = Run("run", manifest, "--in-process", "--quiet", "--jobs", "2");
         Assert.True(run.Code == 0, run.Error);
         var output = Path.Combine(study, "output");
 
         var metrics = Rows(Path.Combine(output, "metrics.csv"));
-        Assert.Equal(["all", "locomotion", "rest", "run_truth"], metrics.Select(r => r["state"]).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["all", "locomotion", "rest", "run_truth", "theta_state"], metrics.Select(r => r["state"]).Distinct().Order(StringComparer.Ordinal));
         Assert.Contains(metrics, r => r["state"] == "locomotion" && r["metric"] == "band_power" && r["status"] == "ok");
-        Assert.All(Rows(Path.Combine(output, "pairs.csv")).Select(r => r["state"]).Distinct(), s => Assert.Contains(s, new[] { "all", "locomotion", "rest", "run_truth" }));
+        Assert.All(Rows(Path.Combine(output, "pairs.csv")).Select(r => r["state"]).Distinct(), s => Assert.Contains(s, new[] { "all", "locomotion", "rest", "run_truth", "theta_state" }));
 
         var sessions = Rows(Path.Combine(output, "sessions.csv")).Where(r => r["epoch"].Length > 0).ToList();
         Assert.Equal(12 * 3, sessions.Count);
@@ -70,7 +72,15 @@ public class BehaviouralStateEndToEndTests
             Assert.InRange(loco + resting, 0.9 * length, length + 1e-9);
             // Entering at > 3 cm/s on the 50 Hz speed samples: within a sample (20 ms) per bout of the model's bouts.
             Assert.InRange(loco, truth - 1.0, truth + 1.0);
+            Assert.InRange(Number(s["time_theta_state_s"]), 2, length);
         }
+        double Ratio(string state)
+        {
+            double Power(string band) => metrics.Where(r => (r["state"], r["region"], r["metric"], r["band"], r["status"]) == (state, "HPC", "band_power", band, "ok"))
+                .Average(r => Number(r["value"]));
+            return Power("theta") / Power("delta");
+        }
+        Assert.True(Ratio("theta_state") > 1.5 * Ratio("rest"), $"theta/delta {Ratio("theta_state")} in theta_state, {Ratio("rest")} at rest");
 
         var comparison = Rows(Path.Combine(output, "comparison.csv"));
         Dictionary<string, string> Row(string drug, string epoch, string state, string metric, string band, string region) =>

@@ -18,7 +18,7 @@ public static class ParquetTables
 
     // Labels stay strings whatever they look like (a session id "1" is not a number); values stay doubles.
     private static readonly HashSet<string> TextColumns =
-        ["session", "subject", "drug", "epoch", "region", "region_a", "region_b", "band", "measure", "metric", "status", "stage", "reason", "bad_channels"];
+        ["session", "subject", "drug", "epoch", "state", "region", "region_a", "region_b", "band", "measure", "metric", "status", "stage", "reason", "bad_channels"];
     private static readonly HashSet<string> DoubleColumns = ["dose_mg_kg", "value"];
 
     public static string PathFor(string csvPath) => Path.ChangeExtension(csvPath, ".parquet");
