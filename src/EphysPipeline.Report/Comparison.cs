@@ -15,7 +15,14 @@ public sealed record ComparisonSummary(
 public sealed record ComparisonResult(
     StudyInfo Info, StudyDesign Design, IReadOnlyList<string> Drugs, IReadOnlyList<string> Epochs,
     IReadOnlyList<GroupStatistic> Groups, IReadOnlyList<ClusterRow> Clusters, SpectralChanges Spectral,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>Time in each state per drug and epoch (reference included): mean over subjects of the % of the epoch.</summary>
+    public IReadOnlyList<StateTime> TimeInState { get; init; } = [];
+}
+
+/// <summary>The mean share of an epoch a drug group spent in a state, over <see cref="Subjects"/> subjects.</summary>
+public sealed record StateTime(string Drug, string Epoch, string State, double MeanPercent, int Subjects);
 
 /// <summary>
 /// The cross-condition comparison of a study output folder (docs/report.md): reads metrics.csv, pairs.csv, units.csv,
@@ -62,6 +69,7 @@ public static class Comparison
         var warnings = new List<string>();
         var info = StudyInfo.Load(outputDirectory, warnings);
         var changes = new SubjectChanges();
+        var stateLevels = new SubjectChanges();
         var sessions = new List<SessionLabel>();
         var epochs = new List<string>(info.Epochs);
 
@@ -75,7 +83,7 @@ public static class Comparison
         ReadTable(outputDirectory, "sessions.csv", warnings, (t, f) =>
         {
             CollectSessions(t, f, sessions, epochs);
-            ChangeExtractor.FromSessions(t, f, info.ReferenceEpoch, changes);
+            ChangeExtractor.FromSessions(t, f, info.ReferenceEpoch, changes, stateLevels);
         });
 
         var groups = changes.Finish();
@@ -115,7 +123,13 @@ public static class Comparison
             spectral = new SpectralChanges();
         }
         var clusters = ClusterTests(spectral, info, design, drugs, epochs);
-        return new ComparisonResult(info, design, drugs, epochs.Where(e => e != info.ReferenceEpoch).ToList(), stats, clusters, spectral, warnings);
+        var timeInState = stateLevels.Finish().Where(g => g.Subjects.Count > 0)
+            .Select(g => new StateTime(g.Key.Drug, g.Key.Epoch, g.Key.Outcome.State, g.Subjects.Average(s => s.Value), g.Subjects.Count))
+            .OrderBy(t => drugs.IndexOf(t.Drug)).ThenBy(t => epochs.IndexOf(t.Epoch)).ToList();
+        return new ComparisonResult(info, design, drugs, epochs.Where(e => e != info.ReferenceEpoch).ToList(), stats, clusters, spectral, warnings)
+        {
+            TimeInState = timeInState,
+        };
     }
 
     private static void ReadTable(string directory, string name, List<string> warnings, Action<CsvTable, string> use)

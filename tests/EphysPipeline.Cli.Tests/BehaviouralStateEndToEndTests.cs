@@ -110,6 +110,12 @@ public class BehaviouralStateEndToEndTests
         Assert.True(double.IsNaN(Number(locomotion["interaction_estimate"])));
         Assert.Equal("", pooled["state_lmm_model"]);
 
+        // Time in state itself, per drug: the model runs 25 % of the time, 60 % under ketamine after the ramp.
+        var times = Report.Comparison.Compute(output).TimeInState;
+        Assert.InRange(times.Single(t => (t.Drug, t.Epoch, t.State) == ("ketamine", "acute", "locomotion")).MeanPercent, 45, 75);
+        Assert.InRange(times.Single(t => (t.Drug, t.Epoch, t.State) == ("saline", "acute", "locomotion")).MeanPercent, 12, 38);
+        Assert.InRange(times.Single(t => (t.Drug, t.Epoch, t.State) == ("ketamine", "baseline", "locomotion")).MeanPercent, 12, 38);
+
         var report = File.ReadAllText(Path.Combine(output, "report.html"));
         Assert.Contains("Time in each behavioural state", report);
         Assert.Contains("theta power change per state", report);

@@ -110,8 +110,9 @@ public static class ChangeExtractor
     /// <summary>
     /// Time in each state (sessions.csv's time_&lt;state&gt;_s over the epoch's length, in %) as an outcome of its own:
     /// change from the reference epoch in percentage points, region "session". Failed sessions have no epoch rows.
+    /// <paramref name="levels"/>, when given, gets the percentages themselves (every epoch, the reference included).
     /// </summary>
-    public static void FromSessions(CsvTable table, string file, string referenceEpoch, SubjectChanges into)
+    public static void FromSessions(CsvTable table, string file, string referenceEpoch, SubjectChanges into, SubjectChanges? levels = null)
     {
         var columns = table.Header.Select((name, i) => (name, i))
             .Where(c => c.name.StartsWith("time_", StringComparison.Ordinal) && c.name.EndsWith("_s", StringComparison.Ordinal) && c.name.Length > 7)
@@ -126,7 +127,12 @@ public static class ChangeExtractor
                 foreach (var (state, column) in columns) reference[(r[session], state)] = Percent(r, column);
         foreach (var r in table.Rows)
         {
-            if (r[epoch].Length == 0 || r[epoch] == referenceEpoch) continue;
+            if (r[epoch].Length == 0) continue;
+            if (levels is not null)
+                foreach (var (state, column) in columns)
+                    levels.Add(r[session], r[subject], new GroupKey(r[drug], r[epoch],
+                        new Outcome("sessions", TimeInStateMetric, "", "session", "%") { State = state }), Percent(r, column));
+            if (r[epoch] == referenceEpoch) continue;
             foreach (var (state, column) in columns)
             {
                 var key = new GroupKey(r[drug], r[epoch], new Outcome("sessions", TimeInStateMetric, "", "session", "percentage points") { State = state });

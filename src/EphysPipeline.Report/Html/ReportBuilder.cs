@@ -205,7 +205,8 @@ public static class ReportBuilder
     {
         var states = r.Groups.Select(g => g.Key.Outcome.State).Where(s => s != Study.Outputs.StateNames.All).Distinct().ToList();
         if (states.Count == 0) return;
-        BarSection(sb, r, legend, colours, "Time in each behavioural state",
+        TimeInStateTable(sb, r, states);
+        BarSection(sb, r, legend, colours, "Change of time in each behavioural state",
             $"Share of the epoch spent in each state ({string.Join(", ", states)}), change from the reference epoch in percentage points.",
             g => g.Key.Outcome is { Table: "sessions", Metric: ChangeExtractor.TimeInStateMetric }, g => g.Key.Outcome.State, "time in state change (pp)");
         var order = new List<string> { Study.Outputs.StateNames.All };
@@ -219,6 +220,31 @@ public static class ReportBuilder
             BarSection(sb, r with { Groups = rows }, legend, colours, $"{band} power change per state",
                 $"10·log10(epoch / reference) over the windows wholly inside each state (reference and epoch in the same state) beside the pooled value ('{Study.Outputs.StateNames.All}', every clean window). Where the pooled change differs from every state's, the drug changed the time in state rather than (only) the oscillation.",
                 _ => true, g => g.Key.Outcome.State, "band power change (dB)");
+        }
+    }
+
+    /// <summary>Per state, a drug × epoch table of the mean share of the epoch in the state (n subjects).</summary>
+    private static void TimeInStateTable(StringBuilder sb, ComparisonResult r, List<string> states)
+    {
+        if (r.TimeInState.Count == 0) return;
+        var epochs = r.TimeInState.Select(t => t.Epoch).Distinct().ToList();
+        sb.Append("<h2>Time in each behavioural state</h2>\n<p class=\"note\">Mean over subjects of the share of each epoch spent in the state (sessions.csv time_&lt;state&gt;_s over the epoch's length), n subjects in brackets.</p>\n");
+        foreach (var state in states)
+        {
+            sb.Append($"<h3>{Esc(state)}</h3><table><tr><th>drug</th>");
+            foreach (var e in epochs) sb.Append($"<th>{Esc(e)}</th>");
+            sb.Append("</tr>\n");
+            foreach (var drug in r.Drugs)
+            {
+                sb.Append($"<tr><td>{Esc(drug)}</td>");
+                foreach (var e in epochs)
+                {
+                    var t = r.TimeInState.FirstOrDefault(x => x.Drug == drug && x.Epoch == e && x.State == state);
+                    sb.Append(t is null ? "<td class=\"num\">—</td>" : $"<td class=\"num\">{N(t.MeanPercent, "0.0")} % ({t.Subjects})</td>");
+                }
+                sb.Append("</tr>\n");
+            }
+            sb.Append("</table>\n");
         }
     }
 
