@@ -60,7 +60,7 @@ public sealed class SessionAnalyzer(
 
         Stage = "states";
         var statesClock = Stopwatch.StartNew();
-        var states = StateResolver.Resolve(source.States, recording, prepared.Artifacts, epochs, backends.Fft, warn);
+        var states = StateResolver.Resolve(source.States, recording, prepared.Artifacts, epochs, backends.Fft, threads, warn);
         var statesTime = statesClock.Elapsed;
 
         Stage = "analysis";

@@ -26,7 +26,7 @@ internal sealed record SessionState(StateDefinition Definition, IReadOnlyList<Ti
 internal static class StateResolver
 {
     public static List<SessionState> Resolve(IReadOnlyList<StateSource> sources, IRecording recording, ArtifactMask artifacts,
-        IReadOnlyList<EpochPlan> epochs, IFftProvider fft, Action<string> warn)
+        IReadOnlyList<EpochPlan> epochs, IFftProvider fft, int threads, Action<string> warn)
     {
         var states = new List<SessionState>(sources.Count);
         double t0 = recording.StartTime, fs = recording.SampleRate, t1 = t0 + recording.SampleCount / fs;
@@ -39,7 +39,7 @@ internal static class StateResolver
             {
                 try
                 {
-                    intervals = source.Intervals ?? LfpRatio(def, recording, artifacts, epochs, fft);
+                    intervals = source.Intervals ?? LfpRatio(def, recording, artifacts, epochs, fft, threads);
                 }
                 catch (EphysInputException e)
                 {
@@ -97,7 +97,7 @@ internal static class StateResolver
     /// (of the region, or all analysed channels) of numerator / denominator band power (Welch, half-window Hann
     /// segments, 50 % overlap); a window touching an artifact has no ratio (not in the state).
     /// </summary>
-    private static List<TimeInterval> LfpRatio(StateDefinition def, IRecording recording, ArtifactMask artifacts, IReadOnlyList<EpochPlan> epochs, IFftProvider fft)
+    private static List<TimeInterval> LfpRatio(StateDefinition def, IRecording recording, ArtifactMask artifacts, IReadOnlyList<EpochPlan> epochs, IFftProvider fft, int threads)
     {
         double fs = recording.SampleRate;
         int window = (int)Math.Round(def.WindowS * fs);
@@ -111,28 +111,43 @@ internal static class StateResolver
         if (channels.Length == 0)
             throw new EphysInputException(recording.Source, null, $"no analysed channel in region {def.Region} (have {string.Join(", ", recording.Channels.Select(c => c.Region).Distinct())})");
         var options = new WelchOptions(fs, window / 2, window / 4);
-        var buffer = new double[channels.Length * window];
-        var ratios = new double[channels.Length];
+        // Windows are read in batches (serial, the recording is one stream) and their spectra computed on every thread;
+        // a batch holds at most ~16 M samples whatever the channel count.
+        int batch = (int)Math.Clamp(16_000_000L / ((long)channels.Length * window), 1, 256);
+        var buffer = new double[batch * channels.Length * window];
+        var ratios = new double[batch * channels.Length];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
         var intervals = new List<TimeInterval>();
         foreach (var epoch in epochs)
         {
             var times = new List<double>();
             var values = new List<double>();
-            for (long start = epoch.Start; start + window <= epoch.Stop; start += window)
+            var starts = new List<long>();
+            for (long start = epoch.Start; start + window <= epoch.Stop; start += window) starts.Add(start);
+            for (int first = 0; first < starts.Count; first += batch)
             {
-                times.Add(recording.StartTime + start / fs);
-                if (artifacts.Touches(start, start + window))
+                int count = Math.Min(batch, starts.Count - first);
+                var clean = new bool[count];
+                for (int w = 0; w < count; w++)
                 {
-                    values.Add(double.NaN);
-                    continue;
+                    long start = starts[first + w];
+                    clean[w] = !artifacts.Touches(start, start + window);
+                    if (clean[w]) recording.ReadTraces(start, window, channels, buffer.AsSpan(w * channels.Length * window, channels.Length * window));
                 }
-                recording.ReadTraces(start, window, channels, buffer);
-                for (int c = 0; c < channels.Length; c++)
+                Parallel.For(0, count * channels.Length, parallel, () => new WelchAccumulator(options, fft), (k, _, welch) =>
                 {
-                    var psd = Welch.Compute(buffer.AsSpan(c * window, window), options, fft);
-                    ratios[c] = BandPower.Absolute(psd, numerator).Value / BandPower.Absolute(psd, denominator).Value;
+                    if (!clean[k / channels.Length]) return welch;
+                    welch.Reset();
+                    welch.Append(buffer.AsSpan(k * window, window));
+                    var psd = welch.Result();
+                    ratios[k] = BandPower.Absolute(psd, numerator).Value / BandPower.Absolute(psd, denominator).Value;
+                    return welch;
+                }, welch => welch.Dispose());
+                for (int w = 0; w < count; w++)
+                {
+                    times.Add(recording.StartTime + starts[first + w] / fs);
+                    values.Add(clean[w] ? Median(ratios.AsSpan(w * channels.Length, channels.Length)) : double.NaN);
                 }
-                values.Add(Median(ratios));
             }
             if (times.Count == 0) continue;
             var smoothed = StateDetection.MovingAverage(times.ToArray(), values.ToArray(), def.SmoothS);
@@ -143,9 +158,9 @@ internal static class StateResolver
         return StateDetection.MinimumBouts(StateDetection.Union(intervals), def.MinBoutS);
     }
 
-    private static double Median(double[] values)
+    private static double Median(ReadOnlySpan<double> values)
     {
-        var sorted = values.Where(double.IsFinite).Order().ToArray();
+        var sorted = values.ToArray().Where(double.IsFinite).Order().ToArray();
         if (sorted.Length == 0) return double.NaN;
         int m = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
