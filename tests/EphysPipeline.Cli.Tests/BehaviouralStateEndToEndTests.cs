@@ -52,6 +52,7 @@ public class BehaviouralStateEndToEndTests
         // the classic LFP split, HPC theta/delta power ratio per 2 s window > 5 (≈ 3 at rest, ≈ 7 running here).
         File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("sessions:\n",
             "  run_truth: {intervals: behaviour_truth, tag: run}\n"
+            + "  run_onset: {intervals: behaviour_truth, tag: run, around: [0, 2], min_time_s: 4}\n"
             + "  theta_state: {lfp_ratio: {numerator: [6, 10], denominator: [1, 4], region: HPC}, above: 5}\nsessions:\n"));
 
         var run = Run("run", manifest, "--in-process", "--quiet", "--jobs", "2");
@@ -59,9 +60,9 @@ public class BehaviouralStateEndToEndTests
         var output = Path.Combine(study, "output");
 
         var metrics = Rows(Path.Combine(output, "metrics.csv"));
-        Assert.Equal(["all", "locomotion", "rest", "run_truth", "theta_state"], metrics.Select(r => r["state"]).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["all", "locomotion", "rest", "run_onset", "run_truth", "theta_state"], metrics.Select(r => r["state"]).Distinct().Order(StringComparer.Ordinal));
         Assert.Contains(metrics, r => r["state"] == "locomotion" && r["metric"] == "band_power" && r["status"] == "ok");
-        Assert.All(Rows(Path.Combine(output, "pairs.csv")).Select(r => r["state"]).Distinct(), s => Assert.Contains(s, new[] { "all", "locomotion", "rest", "run_truth", "theta_state" }));
+        Assert.All(Rows(Path.Combine(output, "pairs.csv")).Select(r => r["state"]).Distinct(), s => Assert.Contains(s, new[] { "all", "locomotion", "rest", "run_onset", "run_truth", "theta_state" }));
 
         var sessions = Rows(Path.Combine(output, "sessions.csv")).Where(r => r["epoch"].Length > 0).ToList();
         Assert.Equal(12 * 3, sessions.Count);
@@ -73,6 +74,9 @@ public class BehaviouralStateEndToEndTests
             // Entering at > 3 cm/s on the 50 Hz speed samples: within a sample (20 ms) per bout of the model's bouts.
             Assert.InRange(loco, truth - 1.0, truth + 1.0);
             Assert.InRange(Number(s["time_theta_state_s"]), 2, length);
+            // Event-locked: the first 2 s of each running bout (bouts last ≥ 3 s), so inside the running time (clipped to the epoch).
+            double onsets = Number(s["time_run_onset_s"]);
+            Assert.InRange(onsets, 2, truth + 1e-6);
         }
         double Ratio(string state)
         {

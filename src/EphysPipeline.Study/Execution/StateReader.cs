@@ -45,6 +45,13 @@ internal static class StateReader
         var chosen = selected.Select(i => rows[i]).ToList();
         if (chosen.Count == 0)
             throw new EphysInputException(nwb.FileName, "/intervals/" + state.Table, $"no row matches ({state.Describe()})");
+        // Event-locked windows start at each row's start_time (a zero-length row is an event); overlapping windows merge.
+        if (state.AroundS is { } around)
+        {
+            foreach (var r in chosen.Where(r => !double.IsFinite(r.Start)))
+                throw new EphysInputException(nwb.FileName, "/intervals/" + state.Table, $"event time {r.Start} is not finite");
+            return StateDetection.MinimumBouts(StateDetection.Union(chosen.Select(r => new TimeInterval(r.Start + around[0], r.Start + around[1]))), state.MinBoutS);
+        }
         foreach (var r in chosen)
             if (!(r.Stop > r.Start) || !double.IsFinite(r.Start) || !double.IsFinite(r.Stop))
                 throw new EphysInputException(nwb.FileName, "/intervals/" + state.Table, $"row [{r.Start}, {r.Stop}) is not an interval");

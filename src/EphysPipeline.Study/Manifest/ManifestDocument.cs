@@ -37,6 +37,7 @@ internal sealed class StateDocument
     public string? Tag { get; set; }
     public string? Column { get; set; }
     public string? Value { get; set; }
+    public List<double>? Around { get; set; }
     public string? Series { get; set; }
     public string? Quantity { get; set; }
     public LfpRatioDocument? LfpRatio { get; set; }

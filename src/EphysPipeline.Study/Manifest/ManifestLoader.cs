@@ -131,7 +131,10 @@ public static class ManifestLoader
                 if ((d.Column is null) != (d.Value is null)) problems.Add($"{where}: column: and value: go together");
                 if (d.Above is not null || d.Below is not null || d.Hysteresis is not null || d.SmoothS is not null || d.Quantity is not null)
                     problems.Add($"{where}: above/below/hysteresis/smooth_s/quantity apply to series: and lfp_ratio: states only");
+                if (d.Around is not null && !(d.Around is { Count: 2 } a && double.IsFinite(a[0]) && double.IsFinite(a[1]) && a[1] > a[0]))
+                    problems.Add($"{where}: around: is [from, to] in s relative to each row's start, with from < to");
             }
+            else if (d.Around is not null) problems.Add($"{where}: around: applies to intervals: states only");
             else
             {
                 if (d.Tag is not null || d.Column is not null || d.Value is not null)
@@ -156,7 +159,7 @@ public static class ManifestLoader
             if (problems.Count > before) continue;
             states.Add(new StateDefinition(name, kind)
             {
-                Table = d.Intervals, Tag = d.Tag, Column = d.Column, Value = d.Value,
+                Table = d.Intervals, Tag = d.Tag, Column = d.Column, Value = d.Value, AroundS = d.Around?.ToArray(),
                 Series = d.Series, Quantity = d.Quantity,
                 NumeratorHz = numerator, DenominatorHz = denominator, Region = d.LfpRatio?.Region, WindowS = d.LfpRatio?.WindowS ?? 2,
                 Above = d.Above, Below = d.Below, Hysteresis = thresholded ? d.Hysteresis ?? 0 : 0, MinBoutS = d.MinBoutS ?? 0,

@@ -29,6 +29,9 @@ public sealed record StateDefinition(string Name, StateSourceKind Kind)
     public string? Column { get; init; }
     public string? Value { get; init; }
 
+    /// <summary>Event-locked windows: [from, to) s relative to each selected row's start_time instead of the rows themselves.</summary>
+    public double[]? AroundS { get; init; }
+
     public string? Series { get; init; }
 
     /// <summary>"speed" (|d position / dt|, the default for a SpatialSeries or a multi-column series) or "value".</summary>
@@ -56,7 +59,8 @@ public sealed record StateDefinition(string Name, StateSourceKind Kind)
             + (MinBoutS > 0 ? $" for ≥ {N(MinBoutS)} s" : "");
         return Kind switch
         {
-            StateSourceKind.Intervals => $"rows of /intervals/{Table}" + (Tag is not null ? $" tagged '{Tag}'" : Column is not null ? $" where {Column} = '{Value}'" : ""),
+            StateSourceKind.Intervals => (AroundS is { } w ? $"[{N(w[0])}, {N(w[1])}) s around the starts of rows" : "rows") + $" of /intervals/{Table}"
+                + (Tag is not null ? $" tagged '{Tag}'" : Column is not null ? $" where {Column} = '{Value}'" : ""),
             StateSourceKind.Series => $"{(Quantity == "speed" ? "speed of " : "")}{Series} {threshold}{extras}",
             _ => $"LFP {N(NumeratorHz![0])}–{N(NumeratorHz[1])} Hz / {N(DenominatorHz![0])}–{N(DenominatorHz[1])} Hz power ratio"
                  + (Region is not null ? $" in {Region}" : "") + $" per {N(WindowS)} s window {threshold}{extras}",

@@ -101,13 +101,16 @@ public class ManifestLoaderTests
             states:
               locomotion: {series: running_speed, above: 3, hysteresis: 1, min_bout_s: 1}
               open_field: {intervals: trials, column: condition, value: open_field, min_time_s: 30}
+              after_stimulus: {intervals: stimuli, around: [-0.5, 1.5]}
               theta_state: {lfp_ratio: {numerator: [6, 10], denominator: [1, 4], region: HPC}, above: 2, smooth_s: 4}
             sessions:
               - {id: s1, file: a.nwb, subject: m01, drug: saline, injection_s: 240}
             """, "a.nwb");
         var m = ManifestLoader.Load(path);
-        Assert.Equal(["locomotion", "open_field", "theta_state"], m.States.Select(s => s.Name));
-        var (loco, field, theta) = (m.States[0], m.States[1], m.States[2]);
+        Assert.Equal(["locomotion", "open_field", "after_stimulus", "theta_state"], m.States.Select(s => s.Name));
+        var (loco, field, theta) = (m.States[0], m.States[1], m.States[3]);
+        Assert.Equal([-0.5, 1.5], m.States[2].AroundS!);
+        Assert.Equal("[-0.5, 1.5) s around the starts of rows of /intervals/stimuli", m.States[2].Describe());
         Assert.Equal((StateSourceKind.Series, "running_speed", 3.0, 1.0, 1.0, 10.0),
             (loco.Kind, loco.Series, loco.Above!.Value, loco.Hysteresis, loco.MinBoutS, loco.MinTimeS));
         Assert.Equal((StateSourceKind.Intervals, "trials", "condition", "open_field", 30.0),
@@ -132,6 +135,7 @@ public class ManifestLoaderTests
               nothreshold: {series: speed}
               tagged: {intervals: trials, tag: run, above: 2}
               ratio: {lfp_ratio: {numerator: [10, 6], denominator: [1, 4]}, below: 1, min_bout_s: -1}
+              window: {intervals: stimuli, around: [1, 0]}
               "bad name": {series: speed, below: 1}
             sessions:
               - {id: s1, file: a.nwb, subject: m01, drug: saline, injection_s: 240}
@@ -144,6 +148,7 @@ public class ManifestLoaderTests
         Assert.Contains(e.Problems, p => p.StartsWith("states.ratio.lfp_ratio.numerator") && p.Contains("low < high"));
         Assert.Contains(e.Problems, p => p.StartsWith("states.ratio:") && p.Contains("min_bout_s"));
         Assert.Contains(e.Problems, p => p.StartsWith("states.bad name:") && p.Contains("letters, digits"));
+        Assert.Contains(e.Problems, p => p.StartsWith("states.window:") && p.Contains("from < to"));
     }
 
     [Fact]
