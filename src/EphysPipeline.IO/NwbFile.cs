@@ -1,3 +1,4 @@
+using System.Globalization;
 using EphysPipeline.Core;
 using EphysPipeline.Native.Hdf5;
 
@@ -132,7 +133,13 @@ public sealed partial class NwbFile : IDisposable
             var electrodeIds = rows.Select(r => table is not null && r < table.Ids.Length ? table.Ids[r] : r).ToArray();
             var region = locations is not null && u < locations.Length && locations[u].Length > 0 ? locations[u]
                 : rows.Length > 0 && table is not null && rows[0] < table.Locations.Length ? table.Locations[rows[0]] : "unknown";
-            units.Add(new UnitInfo(ids[u], spikeTimes[(int)start..(int)end], electrodeIds, Region(region)));
+            var times = spikeTimes[(int)start..(int)end];
+            for (var k = 0; k < times.Length; k++)
+                if (!double.IsFinite(times[k]))
+                    throw new EphysInputException(FileName, "/units/spike_times", $"unit {ids[u]}: spike time {times[k]} (spike {k})");
+            // Spike-sorter output is sorted; a table that is not gets sorted here (the analysis walks spikes in order).
+            if (!IsSorted(times)) Array.Sort(times);
+            units.Add(new UnitInfo(ids[u], times, electrodeIds, Region(region)));
         }
         return units;
     }
@@ -221,33 +228,47 @@ public sealed partial class NwbFile : IDisposable
         return RegularTimestamps(timestamps, timestampsPath, samples);
     }
 
-    /// <summary>Derives the rate from timestamps in one streaming pass; every interval must be within 1e-6 (relative) of the mean.</summary>
+    /// <summary>
+    /// Derives the rate from timestamps in one streaming pass: every interval must be within 1e-6 (relative) of the
+    /// typical one (the median of the first 100), so a gap, a jump back or a repeat is reported where it is.
+    /// </summary>
     private (double Rate, double Start) RegularTimestamps(Hdf5Dataset timestamps, string path, long samples)
     {
         var count = timestamps.ElementCount;
         if (count != samples) throw new EphysInputException(FileName, path, $"{count} timestamps for {samples} samples");
         if (count < 2) throw new EphysInputException(FileName, path, "a single timestamp: sampling rate cannot be derived");
-        var first = new double[1];
-        var last = new double[1];
-        timestamps.Read<double>([0], [1], first);
-        timestamps.Read<double>([count - 1], [1], last);
-        var step = (last[0] - first[0]) / (count - 1);
-        if (!(step > 0) || !double.IsFinite(step)) throw new EphysInputException(FileName, path, "timestamps do not increase: sampling rate cannot be derived");
         const int block = 65536;
         var buffer = new double[block + 1];
+        double typical = double.NaN, first = double.NaN, last = double.NaN;
         for (long start = 0; start < count - 1; start += block)
         {
             var n = (int)Math.Min(block + 1, count - start);
             timestamps.Read<double>([start], [n], buffer.AsSpan(0, n));
+            if (start == 0)
+            {
+                first = buffer[0];
+                var head = new double[Math.Min(n - 1, 100)];
+                for (var i = 0; i < head.Length; i++) head[i] = buffer[i + 1] - buffer[i];
+                Array.Sort(head);
+                typical = head[head.Length / 2];
+                if (!(typical > 0) || !double.IsFinite(typical))
+                    throw new EphysInputException(FileName, path, "timestamps do not increase: sampling rate cannot be derived");
+            }
             for (var i = 1; i < n; i++)
             {
                 var interval = buffer[i] - buffer[i - 1];
-                if (!(Math.Abs(interval - step) <= 1e-6 * step))
-                    throw new EphysInputException(FileName, path,
-                        $"irregularly sampled: interval {interval:G6} s at sample {start + i} vs mean {step:G6} s (tolerance 1e-6 relative)");
+                if (Math.Abs(interval - typical) <= 1e-6 * typical) continue;
+                var t = double.IsFinite(buffer[i - 1]) ? buffer[i - 1].ToString("G10", CultureInfo.InvariantCulture) : "?";
+                var what = double.IsNaN(interval) ? $"a non-finite timestamp at sample {(double.IsFinite(buffer[i - 1]) ? start + i : start + i - 1)}"
+                    : !(interval > 0) ? $"timestamps go back or repeat at sample {start + i} (t = {t} s, interval {interval:G6} s)"
+                    : Math.Abs(interval - typical) > 0.5 * typical ? $"a {(interval > typical ? "gap" : "jump")} at sample {start + i} (t = {t} s, interval {interval:G6} s)"
+                    : $"interval {interval:G6} s at sample {start + i}";
+                throw new EphysInputException(FileName, path,
+                    $"irregularly sampled: {what} against the typical interval {typical:G6} s (tolerance 1e-6 relative); the series must be regularly sampled");
             }
+            last = buffer[n - 1];
         }
-        return (1.0 / step, first[0]);
+        return (1.0 / ((last - first) / (count - 1)), first);
     }
 
     private IReadOnlyList<ChannelInfo> SeriesChannels(string seriesPath, int channelCount)
@@ -321,6 +342,13 @@ public sealed partial class NwbFile : IDisposable
         return Enumerable.Range(0, unitCount).Select(u => u < ranges.Count ? rows[(int)ranges[u].Start..(int)ranges[u].End] : []).ToArray();
     }
 
+    private static bool IsSorted(double[] values)
+    {
+        for (var i = 1; i < values.Length; i++)
+            if (values[i] < values[i - 1]) return false;
+        return true;
+    }
+
     /// <summary>A VectorIndex as [start, end) ranges into a target of <paramref name="targetLength"/> values.</summary>
     private List<(long Start, long End)> Ragged(string indexPath, long targetLength, string targetName)
     {
@@ -336,6 +364,9 @@ public sealed partial class NwbFile : IDisposable
             ranges.Add((previous, end));
             previous = end;
         }
+        // The last row ends where the data ends (NWB VectorIndex); anything else would drop or invent values silently.
+        if (previous != targetLength && ends.Length > 0)
+            throw new EphysInputException(FileName, indexPath, $"the last row ends at {previous} but {targetName} has {targetLength} values");
         return ranges;
     }
 

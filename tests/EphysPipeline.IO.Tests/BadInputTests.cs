@@ -200,6 +200,45 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Spike_tables_that_drop_or_invent_spikes_are_reported_and_unsorted_ones_sorted()
+    {
+        using var dir = Fixtures.TempDir();
+        string Units(string name, double[] times, byte[] index) => MinimalNwb(dir, name, (f, _) =>
+        {
+            using var units = f.CreateGroup("units");
+            units.WriteDataset<double>("spike_times", times);
+            units.WriteDataset<byte>("spike_times_index", index);
+        });
+        var shortIndex = Units("short.nwb", [0.1, 0.2, 0.3, 0.4], [1, 3]);
+        using (var nwb = NwbFile.Open(shortIndex))
+            Assert.Equal($"{shortIndex}: /units/spike_times_index: the last row ends at 3 but spike_times has 4 values", Fails(() => nwb.ReadUnits()).Message);
+        var nan = Units("nan.nwb", [0.1, double.NaN, 0.3], [1, 3]);
+        using (var nwb = NwbFile.Open(nan))
+            Assert.Equal($"{nan}: /units/spike_times: unit 1: spike time NaN (spike 0)", Fails(() => nwb.ReadUnits()).Message);
+        var unsorted = Units("unsorted.nwb", [0.1, 0.5, 0.3, 0.2], [1, 4]);
+        using (var nwb = NwbFile.Open(unsorted))
+            Assert.Equal([0.2, 0.3, 0.5], nwb.ReadUnits()[1].SpikeTimes);
+    }
+
+    [Fact]
+    public void Timestamp_gaps_and_repeats_say_where_they_are()
+    {
+        using var dir = Fixtures.TempDir();
+        string WithTimestamps(string name, double[] t) => MinimalNwb(dir, name, (f, s) =>
+        {
+            using var g = f.CreateGroup("acquisition/ts");
+            g.WriteAttribute("neurodata_type", "ElectricalSeries");
+            g.WriteDataset<short>("data", new short[t.Length * 2], [t.Length, 2]);
+            g.WriteDataset<double>("timestamps", t);
+        });
+        var gap = Enumerable.Range(0, 1000).Select(i => i / 100.0 + (i >= 600 ? 5 : 0)).ToArray();
+        Assert.Contains("a gap at sample 600 (t = 5.99 s", Fails(() => NwbFile.OpenRecording(WithTimestamps("gap.nwb", gap), "ts")).Message);
+        var repeat = Enumerable.Range(0, 1000).Select(i => i / 100.0).ToArray();
+        repeat[301] = repeat[300];
+        Assert.Contains("timestamps go back or repeat at sample 301 (t = 3 s, interval 0 s)", Fails(() => NwbFile.OpenRecording(WithTimestamps("repeat.nwb", repeat), "ts")).Message);
+    }
+
+    [Fact]
     public void Non_finite_samples_are_counted_not_fatal()
     {
         using var dir = Fixtures.TempDir();

@@ -47,6 +47,7 @@ public sealed class SessionAnalyzer(
         using var source = SessionSource.Open(spec, manifest.States);
         double injection = source.InjectionTime(spec);
         var opened = clock.Elapsed;
+        WarnSpikesOutside(source);
 
         Stage = "preprocessing";
         using var prepared = Preprocessor.Prepare(source.Recording, PreprocessingOptionsFor(spec), backends.Fft);
@@ -104,6 +105,15 @@ public sealed class SessionAnalyzer(
             MergeState(result, inState, state, epochs, passes[i], recording.SampleRate);
         }
         return result;
+    }
+
+    /// <summary>Spikes outside the recording take part in no epoch; say how many, so a clock mismatch is seen.</summary>
+    private void WarnSpikesOutside(SessionSource source)
+    {
+        double t0 = source.Recording.StartTime, t1 = t0 + source.Recording.SampleCount / source.Recording.SampleRate;
+        var outside = source.Units.Select(u => (u.Id, Count: u.SpikeTimes.Count(t => t < t0 || t >= t1))).Where(u => u.Count > 0).ToList();
+        if (outside.Count > 0)
+            warn($"{outside.Sum(u => u.Count)} spike(s) of {outside.Count} unit(s) (ids {string.Join(", ", outside.Take(5).Select(u => u.Id))}{(outside.Count > 5 ? ", …" : "")}) lie outside the recording [{t0:0.###}, {t1:0.###}) s and are ignored");
     }
 
     /// <summary>The epochs with at least the state's minimum clean time in it (none when its source is missing).</summary>
@@ -195,7 +205,7 @@ public sealed class SessionAnalyzer(
 
             int count = (int)(next - position);
             var read = Stopwatch.StartNew();
-            block.Load(recording, channels, position, count, margin, epoch);
+            block.Load(recording, channels, position, count, margin, epoch, artifacts);
             result.AddTime("read", read.Elapsed);
             foreach (var run in artifacts.CleanRuns(position, next))
             {

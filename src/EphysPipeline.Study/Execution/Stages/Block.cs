@@ -1,4 +1,5 @@
 using EphysPipeline.Core;
+using EphysPipeline.Preprocessing.Quality;
 
 namespace EphysPipeline.Study.Execution.Stages;
 
@@ -31,7 +32,8 @@ internal sealed class Block
     /// <summary>The epoch the core lies in, or null between epochs.</summary>
     public EpochPlan? Epoch { get; private set; }
 
-    public void Load(IRecording recording, ReadOnlySpan<int> channels, long start, int count, int margin, EpochPlan? epoch)
+    /// <param name="excluded">Samples no stage analyses (artifacts, outside the state).</param>
+    public void Load(IRecording recording, ReadOnlySpan<int> channels, long start, int count, int margin, EpochPlan? epoch, ArtifactMask excluded)
     {
         Channels = channels.Length;
         Start = start;
@@ -42,6 +44,16 @@ internal sealed class Block
         int needed = Channels * Stride;
         if (Data.Length < needed) Data = new double[needed];
         recording.ReadTraces(start - Left, Stride, channels, Data.AsSpan(0, needed));
+        // A non-finite sample inside the excluded samples (artifact detection flags every one) is never analysed; as 0
+        // it cannot spread through the band-pass filters of phase measures into the clean samples around it. Outside
+        // them (artifact detection off) it stays, so the values it touches come out NaN rather than silently wrong.
+        var data = Data.AsSpan(0, needed);
+        for (int i = 0; i < data.Length; i++)
+        {
+            if (double.IsFinite(data[i])) continue;
+            long sample = start - Left + i % Stride;
+            if (excluded.Touches(sample, sample + 1)) data[i] = 0;
+        }
         Pieces.Clear();
     }
 
