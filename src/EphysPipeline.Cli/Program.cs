@@ -40,6 +40,11 @@ namespace EphysPipeline.Cli
             {
                 return Build().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
             }
+            catch (ChildFailedException e)
+            {
+                foreach (var line in e.Lines) error.WriteLine(line);
+                return e.ExitCode;
+            }
             catch (Exception e) when (e is EphysInputException or NativeLibraryMissingException or StudyValidationException or OutputWriteException)
             {
                 error.WriteLine($"ephys: {e.Message}");

@@ -17,15 +17,56 @@ public static class InspectCommand
         var file = new Argument<FileInfo>("file") { Description = "NWB file, or plain HDF5 file with --layout (.kwd files use the Open Ephys layout)" };
         var layout = new Option<FileInfo?>("--layout") { Description = "YAML layout of a plain (non-NWB) HDF5 file: dataset, sample_rate[_attribute], orientation, scale_*" };
         var scan = new Option<bool>("--scan") { Description = "Read every sample and count NaN/Inf values" };
-        var command = new Command("inspect", "Show the series, channels, regions, units, epochs, subject and pharmacology of a recording") { file, layout, scan };
+        var inProcess = new Option<bool>("--in-process") { Description = "Read the file in this process, not in a child process (for debugging: a native crash then ends inspect)" };
+        // The parent's terminal (width:colour system) for a child that renders tables into a pipe.
+        var terminal = new Option<string?>("--terminal") { Hidden = true };
+        var command = new Command("inspect", "Show the series, channels, regions, units, epochs, subject and pharmacology of a recording") { file, layout, scan, inProcess, terminal };
         command.SetAction(parse =>
         {
-            var report = Build(parse.GetValue(file)!.FullName, parse.GetValue(layout)?.FullName, parse.GetValue(scan));
-            if (Console.IsOutputRedirected) report.WritePlain(Console.Out);
+            string path = parse.GetValue(file)!.FullName;
+            string? layoutPath = parse.GetValue(layout)?.FullName;
+            if (!parse.GetValue(inProcess)) return InChild(path, layoutPath, parse.GetValue(scan), parse.GetValue<bool>("--verbose"));
+            FaultInjection.At(FaultInjection.ProbeVariable, System.IO.Path.GetFileName(path));
+            var report = Build(path, layoutPath, parse.GetValue(scan));
+            if (parse.GetValue(terminal) is { } parent) report.WriteTables(Terminal(parent));
+            else if (Console.IsOutputRedirected) report.WritePlain(Console.Out);
             else report.WriteTables(AnsiConsole.Console);
             return EphysCli.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Reads the file in a child `ephys inspect --in-process`: libhdf5 can crash on malformed metadata, and a crash
+    /// there is then this file's error, not a dead process.
+    /// </summary>
+    private static int InChild(string path, string? layoutPath, bool scan, bool verbose)
+    {
+        var args = new List<string> { "inspect", path, "--in-process" };
+        if (layoutPath is not null) args.AddRange(["--layout", layoutPath]);
+        if (scan) args.Add("--scan");
+        if (verbose) args.Add("--verbose");
+        if (!Console.IsOutputRedirected)
+            args.AddRange(["--terminal", $"{AnsiConsole.Profile.Width}:{(int)AnsiConsole.Profile.Capabilities.ColorSystem}"]);
+        var outcome = ChildProcess.Run(args, Console.Out.WriteLine);
+        if (outcome.Death is { } death)
+            throw new EphysInputException(path, null, $"{death} while reading it: the file is damaged or malformed (libhdf5 could not parse it)");
+        if (outcome.ExitCode != EphysCli.Ok) throw new ChildFailedException(outcome.ExitCode, outcome.Errors);
+        foreach (var line in outcome.Errors) Console.Error.WriteLine(line);
+        return EphysCli.Ok;
+    }
+
+    private static IAnsiConsole Terminal(string parent)
+    {
+        var parts = parent.Split(':');
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = (ColorSystemSupport)int.Parse(parts[1], CultureInfo.InvariantCulture),
+            Out = new AnsiConsoleOutput(Console.Out),
+        });
+        console.Profile.Width = int.Parse(parts[0], CultureInfo.InvariantCulture);
+        return console;
     }
 
     /// <summary>Reads what inspect shows; bad input throws <see cref="EphysInputException"/>.</summary>

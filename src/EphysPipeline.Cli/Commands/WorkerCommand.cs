@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using EphysPipeline.Backends;
 using EphysPipeline.Study.Config;
 using EphysPipeline.Study.Execution;
@@ -11,13 +10,10 @@ namespace EphysPipeline.Cli.Commands;
 /// `ephys worker STUDY` (hidden): the process `ephys run` analyses sessions in, one per job, so that a crash in
 /// native code costs one session. Speaks <see cref="SessionWorker"/>'s line protocol on stdin/stdout.
 /// </summary>
-public static partial class WorkerCommand
+public static class WorkerCommand
 {
-    /// <summary>
-    /// Fault injection for the isolation tests and for trying it by hand: "SESSION:segv|stackoverflow|oom" makes the
-    /// worker fail that way when SESSION enters its analysis stage.
-    /// </summary>
-    public const string FaultVariable = "EPHYS_WORKER_FAULT";
+    /// <summary>Fault injection (<see cref="FaultInjection"/>): "SESSION:segv|stackoverflow|oom" kills the worker as SESSION enters its analysis stage.</summary>
+    public const string FaultVariable = FaultInjection.WorkerVariable;
 
     public static Command Create()
     {
@@ -31,7 +27,7 @@ public static partial class WorkerCommand
             var manifest = ManifestLoader.Load(parse.GetValue(study)!.FullName);
             var config = ConfigLoader.Load(manifest.AnalysisPath);
             var channel = new SessionWorker.ProtocolReporter(Console.Out);
-            IRunReporter reporter = Environment.GetEnvironmentVariable(FaultVariable) is { Length: > 0 } fault ? new Faulty(channel, fault) : channel;
+            IRunReporter reporter = Environment.GetEnvironmentVariable(FaultVariable) is { Length: > 0 } ? new Faulty(channel) : channel;
             // The same config and environment as the parent's, so the same backends; the parent already printed any warning.
             var backends = BackendSelector.Select(config.Execution.Fft, config.Execution.Blas).Backends;
             var runner = new StudyRunner(manifest, config, backends, reporter);
@@ -40,11 +36,8 @@ public static partial class WorkerCommand
         return command;
     }
 
-    private sealed partial class Faulty(SessionWorker.ProtocolReporter inner, string fault) : IRunReporter
+    private sealed class Faulty(SessionWorker.ProtocolReporter inner) : IRunReporter
     {
-        private readonly string _session = fault.Split(':')[0];
-        private readonly string _kind = fault.Split(':').ElementAtOrDefault(1) ?? "";
-
         public void Planned(int total, int skipped) => inner.Planned(total, skipped);
         public void SessionStarted(string session) => inner.SessionStarted(session);
         public void SessionProgress(string session, double fraction) => inner.SessionProgress(session, fraction);
@@ -54,24 +47,7 @@ public static partial class WorkerCommand
         public void SessionStage(string session, string stage)
         {
             inner.SessionStage(session, stage);
-            if (session != _session || stage != "analysis") return;
-            switch (_kind)
-            {
-                case "segv":
-                    memset(IntPtr.Zero, 0, 8); // a write through a null pointer in native code, as libhdf5 does on some malformed metadata
-                    break;
-                case "stackoverflow":
-                    Recurse(0);
-                    break;
-                case "oom":
-                    var hoard = new List<byte[]>();
-                    while (true) hoard.Add(GC.AllocateUninitializedArray<byte>(64 << 20, pinned: true));
-            }
+            if (stage == "analysis") FaultInjection.At(FaultVariable, session);
         }
-
-        private static int Recurse(int depth) => Recurse(depth + 1) + 1;
-
-        [LibraryImport("libc")]
-        private static partial IntPtr memset(IntPtr destination, int value, nuint count);
     }
 }

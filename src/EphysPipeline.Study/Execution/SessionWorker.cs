@@ -183,12 +183,8 @@ public sealed class WorkerPool(IReadOnlyList<string> command, string manifestPat
         {
             string[] tail;
             lock (_errorTail) tail = [.. _errorTail];
-            if (tail.Any(l => l.Contains("Stack overflow", StringComparison.Ordinal))) return "crashed: stack overflow";
-            if (tail.Any(l => l.Contains("OutOfMemoryException", StringComparison.Ordinal))) return "out of memory";
             int code = _process.ExitCode;
-            // .NET reports a process killed by signal N as exit code 128 + N.
-            if (code > 128) return code - 128 == 9 ? "crashed: signal 9 (killed, e.g. by the out-of-memory killer)" : $"crashed: signal {code - 128}";
-            return $"worker exited with code {code}: {string.Join(" ", tail.TakeLast(2)).Trim()}";
+            return ProcessDeath.Describe(code, tail) ?? $"worker exited with code {code}: {string.Join(" ", tail.TakeLast(2)).Trim()}";
         }
 
         public void Dispose()

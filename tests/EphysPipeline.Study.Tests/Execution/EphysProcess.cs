@@ -8,6 +8,8 @@ internal static class EphysProcess
 {
     public sealed record Result(int ExitCode, string StandardError)
     {
+        public string StandardOutput { get; init; } = "";
+
         /// <summary>The lines the CLI prints for an error (they start with "ephys:").</summary>
         public IReadOnlyList<string> ErrorLines => StandardError.Split('\n').Where(l => l.StartsWith("ephys:", StringComparison.Ordinal)).ToList();
     }
@@ -38,7 +40,6 @@ internal static class EphysProcess
             throw new TimeoutException($"ephys {string.Join(' ', args)} did not finish in {limit.TotalSeconds} s");
         }
         process.WaitForExit();
-        _ = stdout.Result;
-        return new Result(process.ExitCode, stderr.Result);
+        return new Result(process.ExitCode, stderr.Result) { StandardOutput = stdout.Result };
     }
 }

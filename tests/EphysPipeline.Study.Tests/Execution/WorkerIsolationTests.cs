@@ -1,3 +1,4 @@
+using EphysPipeline.Cli;
 using EphysPipeline.Cli.Commands;
 using EphysPipeline.Study.Manifest;
 using EphysPipeline.Study.Outputs;
@@ -41,5 +42,40 @@ public class WorkerIsolationTests(SyntheticStudyFixture study)
         var rerun = EphysProcess.Run(TimeSpan.FromMinutes(3), "run", manifest, "--quiet");
         Assert.True(rerun.ExitCode == 0, rerun.StandardError);
         Assert.Contains($"{study.Manifest.Sessions.Count} session(s): {study.Manifest.Sessions.Count - 1} up to date", rerun.StandardError);
+    }
+
+    [Theory]
+    [InlineData("segv", "crashed: signal 11")]
+    [InlineData("stackoverflow", "crashed: stack overflow")]
+    public void ValidateRecordsACrashAgainstItsSessionAndChecksTheOthers(string fault, string reason)
+    {
+        var manifest = study.CopyStudy($"validate-{fault}");
+        var environment = new Dictionary<string, string> { [FaultInjection.ProbeVariable] = $"{Victim}:{fault}" };
+        var result = EphysProcess.Run(TimeSpan.FromMinutes(2), environment, "validate", manifest);
+
+        Assert.True(result.ExitCode == 1, result.StandardError);
+        Assert.Contains("1 problem(s)", result.StandardError);
+        var file = ManifestLoader.Load(manifest).Sessions.Single(s => s.Id == Victim).File;
+        Assert.Contains($"{Victim}: {file}: {reason} while reading it", result.StandardError);
+        // The sessions after the crash are still checked: a broken last file is found too.
+        var sessions = ManifestLoader.Load(manifest).Sessions;
+        Assert.NotEqual(Victim, sessions[^1].Id);
+        File.WriteAllText(sessions[^1].File, "not an HDF5 file");
+        var both = EphysProcess.Run(TimeSpan.FromMinutes(2), environment, "validate", manifest);
+        Assert.Contains("2 problem(s)", both.StandardError);
+        Assert.Contains($"{Victim}: {file}: {reason} while reading it", both.StandardError);
+        Assert.Contains($"{sessions[^1].Id}: {sessions[^1].File}", both.StandardError);
+    }
+
+    [Fact]
+    public void InspectReportsACrashAsTheFilesError()
+    {
+        var file = study.Manifest.Sessions.Single(s => s.Id == Victim).File;
+        var environment = new Dictionary<string, string> { [FaultInjection.ProbeVariable] = $"{Path.GetFileName(file)}:segv" };
+        var result = EphysProcess.Run(TimeSpan.FromMinutes(1), environment, "inspect", file);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal([$"ephys: {file}: crashed: signal 11 while reading it: the file is damaged or malformed (libhdf5 could not parse it)"], result.ErrorLines);
+        Assert.Equal(0, EphysProcess.Run(TimeSpan.FromMinutes(1), "inspect", file).ExitCode);
     }
 }
