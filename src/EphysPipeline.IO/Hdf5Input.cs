@@ -28,8 +28,11 @@ internal static class Hdf5Input
         }
     }
 
-    /// <summary>Runs an HDF5 read, reporting a failure as bad input in <paramref name="dataset"/>.</summary>
-    internal static T Guard<T>(string file, string dataset, Func<T> read)
+    /// <summary>
+    /// Runs an HDF5 read, reporting a failure as bad input in <paramref name="dataset"/> (null: the object the failed
+    /// call names). Public reads of a file are wrapped whole, so a damaged object no inner guard expected is still bad input.
+    /// </summary>
+    internal static T Guard<T>(string file, string? dataset, Func<T> read)
     {
         try
         {
@@ -37,8 +40,15 @@ internal static class Hdf5Input
         }
         catch (Hdf5Exception error)
         {
-            throw new EphysInputException(file, dataset, $"unreadable: {error.Hdf5Message}", error);
+            throw new EphysInputException(file, dataset ?? ObjectOf(error.Call), $"unreadable: {error.Hdf5Message}", error);
         }
+    }
+
+    /// <summary>"/a/b" of "H5Lexists(/a/b)", or null.</summary>
+    private static string? ObjectOf(string call)
+    {
+        int open = call.IndexOf('('), close = call.LastIndexOf(')');
+        return open >= 0 && close > open + 1 ? call[(open + 1)..close] : null;
     }
 
     /// <summary>A string attribute's first value (string or string-array conventions), or null when absent or not text.</summary>

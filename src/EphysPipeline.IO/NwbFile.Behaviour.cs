@@ -59,7 +59,7 @@ public sealed partial class NwbFile
     /// Reads one behavioural series, by full path or last path component; missing or ambiguous names are an
     /// <see cref="EphysInputException"/> listing the series that exist.
     /// </summary>
-    public NwbTimeSeries ReadTimeSeries(string pathOrName)
+    public NwbTimeSeries ReadTimeSeries(string pathOrName) => Hdf5Input.Guard(FileName, null, () =>
     {
         var summary = ResolveBehavioural(pathOrName);
         var shape = Hdf5Input.Guard(FileName, summary.Path + "/data", () => DescribeData(summary.Path));
@@ -67,10 +67,10 @@ public sealed partial class NwbFile
         var values = Doubles(shape.DataPath);
         for (var i = 0; i < values.Length; i++) values[i] = values[i] * shape.Conversion + shape.Offset;
         return new NwbTimeSeries(summary.Path, summary.Name, summary.Type, shape.Unit, times, values, shape.Width);
-    }
+    });
 
     /// <summary>Every /intervals/* table with start_time and stop_time, in name order.</summary>
-    public IReadOnlyList<NwbIntervalTable> IntervalTables()
+    public IReadOnlyList<NwbIntervalTable> IntervalTables() => Hdf5Input.Guard(FileName, null, () =>
     {
         var tables = new List<NwbIntervalTable>();
         if (file.KindOf("intervals") != Hdf5ObjectKind.Group) return tables;
@@ -84,14 +84,14 @@ public sealed partial class NwbFile
                 file.KindOf(path + "/tags") == Hdf5ObjectKind.Dataset));
         }
         return tables;
-    }
+    });
 
     /// <summary>
     /// One text value per row of an interval table's column: strings as stored, numbers in invariant round-trip form,
     /// ragged (indexed) columns and 2-D columns joined with ';'. A missing table or column is an
     /// <see cref="EphysInputException"/> naming what exists.
     /// </summary>
-    public string[] ReadIntervalColumn(string table, string column)
+    public string[] ReadIntervalColumn(string table, string column) => Hdf5Input.Guard(FileName, null, () =>
     {
         var tables = IntervalTables();
         var name = table.StartsWith("/intervals/", StringComparison.Ordinal) ? table["/intervals/".Length..] : table;
@@ -119,7 +119,7 @@ public sealed partial class NwbFile
             return Enumerable.Range(0, found.Rows).Select(r => string.Join(';', cells[(r * per)..((r + 1) * per)])).ToArray();
         }
         throw new EphysInputException(FileName, path, $"{cells.Length} values for {found.Rows} rows");
-    }
+    });
 
     private static bool IsBehaviouralCandidate(Hdf5Group group, string? type) =>
         !string.IsNullOrEmpty(type) && !NotBehavioural.Contains(type)

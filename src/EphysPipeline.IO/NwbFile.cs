@@ -56,7 +56,7 @@ public sealed partial class NwbFile : IDisposable
     }
 
     /// <summary>What the file holds, for messages: "units: 3, TimeIntervals: 1, TimeSeries: 2".</summary>
-    public string DescribeContents()
+    public string DescribeContents() => Hdf5Input.Guard(FileName, null, () =>
     {
         var parts = new List<string>();
         if (file.Exists("units/spike_times_index"))
@@ -64,10 +64,10 @@ public sealed partial class NwbFile : IDisposable
         parts.AddRange(typeCounts.Where(p => p.Key is not ("Units" or "DynamicTable" or "VectorData" or "VectorIndex" or "ElementIdentifiers" or "DynamicTableRegion"))
             .OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}: {p.Value}"));
         return parts.Count == 0 ? "nothing recognisable" : string.Join(", ", parts);
-    }
+    });
 
     /// <summary>The series at <paramref name="pathOrName"/> (full path or last component); null picks the only one.</summary>
-    public NwbSeriesSummary ResolveSeries(string? pathOrName)
+    public NwbSeriesSummary ResolveSeries(string? pathOrName) => Hdf5Input.Guard(FileName, null, () =>
     {
         if (Series.Count == 0)
             throw new EphysInputException(FileName, null, $"no ElectricalSeries (file contains {DescribeContents()})");
@@ -84,10 +84,10 @@ public sealed partial class NwbFile : IDisposable
             0 => throw new EphysInputException(FileName, pathOrName, $"no such ElectricalSeries (have {string.Join(", ", Series.Select(s => s.Path))})"),
             _ => throw new EphysInputException(FileName, pathOrName, $"ambiguous: {string.Join(", ", matches.Select(s => s.Path))}"),
         };
-    }
+    });
 
     /// <summary>Opens a series as a streaming recording in volts.</summary>
-    public Hdf5Recording OpenSeries(string? pathOrName = null)
+    public Hdf5Recording OpenSeries(string? pathOrName = null) => Hdf5Input.Guard(FileName, null, () =>
     {
         var series = ResolveSeries(pathOrName);
         var dataPath = series.Path + "/data";
@@ -103,19 +103,19 @@ public sealed partial class NwbFile : IDisposable
             recordingFile.Dispose();
             throw;
         }
-    }
+    });
 
     /// <summary>identifier, session_start_time, session_description, subject id and species, pharmacology.</summary>
-    public SessionMetadata ReadMetadata() => new(
+    public SessionMetadata ReadMetadata() => Hdf5Input.Guard(FileName, null, () => new SessionMetadata(
         ScalarString("identifier") ?? Path.GetFileNameWithoutExtension(FileName),
         ScalarString("session_start_time"),
         ScalarString("session_description"),
         ScalarString("general/subject/subject_id"),
         ScalarString("general/subject/species"),
-        ScalarString("general/pharmacology"));
+        ScalarString("general/pharmacology")));
 
     /// <summary>The units table: ragged spike times (any index integer width) and each unit's electrodes and region.</summary>
-    public IReadOnlyList<UnitInfo> ReadUnits()
+    public IReadOnlyList<UnitInfo> ReadUnits() => Hdf5Input.Guard(FileName, null, () =>
     {
         if (!file.Exists("units/spike_times") || !file.Exists("units/spike_times_index")) return [];
         var spikeTimes = Doubles("/units/spike_times");
@@ -142,10 +142,10 @@ public sealed partial class NwbFile : IDisposable
             units.Add(new UnitInfo(ids[u], times, electrodeIds, Region(region)));
         }
         return units;
-    }
+    });
 
     /// <summary>Every /intervals table with start_time and stop_time (epochs, trials, ...), by name.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<EpochInterval>> ReadIntervals()
+    public IReadOnlyDictionary<string, IReadOnlyList<EpochInterval>> ReadIntervals() => Hdf5Input.Guard(FileName, null, () =>
     {
         var result = new SortedDictionary<string, IReadOnlyList<EpochInterval>>(StringComparer.Ordinal);
         if (file.KindOf("intervals") != Hdf5ObjectKind.Group) return result;
@@ -168,7 +168,7 @@ public sealed partial class NwbFile : IDisposable
             result[member.Name] = starts.Select((s, i) => new EpochInterval(s, stops[i], tags[i])).ToList();
         }
         return result;
-    }
+    });
 
     /// <summary>The /intervals/epochs table, or empty.</summary>
     public IReadOnlyList<EpochInterval> ReadEpochs() => ReadIntervals().TryGetValue("epochs", out var epochs) ? epochs : [];
