@@ -5,10 +5,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
-# Test-only: xarray and h5netcdf read spectra.h5 back in a test (never a runtime dependency).
-if ! /usr/bin/python3 -c "import xarray, h5netcdf" >/dev/null 2>&1; then
-  echo "test: installing python3-xarray python3-h5netcdf (test-only)"
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-xarray python3-h5netcdf >/dev/null || exit 1
+# Test-only: xarray and h5netcdf read spectra.h5 back, hdmf reads ephys_metrics.nwb back (never runtime dependencies).
+if ! /usr/bin/python3 -c "import xarray, h5netcdf, hdmf" >/dev/null 2>&1; then
+  echo "test: installing python3-xarray python3-h5netcdf python3-hdmf (test-only)"
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-xarray python3-h5netcdf python3-hdmf >/dev/null || exit 1
 fi
 dotnet build EphysPipeline.sln -c Release --no-restore --nologo -v q -clp:ErrorsOnly || exit 1
 

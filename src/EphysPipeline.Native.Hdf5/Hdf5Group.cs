@@ -208,6 +208,18 @@ public unsafe class Hdf5Group : Hdf5Object
         return dataset;
     }
 
+    /// <summary>
+    /// Copies the object at <paramref name="sourcePath"/> in <paramref name="source"/> (any file) with everything below it
+    /// to <paramref name="path"/> here. H5Ocopy: use it into in-memory files only, since libhdf5 1.10 segfaults in its
+    /// cleanup when a disk write inside it fails (<see cref="CopyChunkedDataset"/>).
+    /// </summary>
+    public void CopyObject(Hdf5Group source, string sourcePath, string path)
+    {
+        Hdf5Library.Enter();
+        using var linkCreate = IntermediateGroups();
+        H5.Check(H5O.H5Ocopy(source.Handle, sourcePath, Handle, path, H5PropertyListHandle.Default, linkCreate), Call("H5Ocopy", sourcePath));
+    }
+
     /// <summary>Creates a soft link at <paramref name="path"/> to <paramref name="target"/> (which need not exist yet).</summary>
     public void CreateSoftLink(string path, string target)
     {

@@ -18,7 +18,8 @@ public static class MergeCommand
             var manifest = ManifestLoader.Load(StudyMerger.ManifestOf(directory));
             var config = ConfigLoader.Load(manifest.AnalysisPath);
             using var runLock = RunCommand.Locked(manifest.OutputDirectory, shard: null);
-            StudyMerger.Merge(manifest, config, "ephys " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), DateTimeOffset.UtcNow);
+            foreach (var (session, reason) in StudyMerger.Merge(manifest, config, "ephys " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), DateTimeOffset.UtcNow))
+                Console.Error.WriteLine($"{session}: warning: {reason}");
             var failed = manifest.Sessions.Count(s => SessionStore.ReadRecord(SessionStore.Folder(manifest.OutputDirectory, s.Id)) is not { Status: "ok" });
             Console.Error.WriteLine($"{manifest.Name}: merged {manifest.Sessions.Count - failed} of {manifest.Sessions.Count} session(s) into {manifest.OutputDirectory}");
             return Math.Max(failed == 0 ? 0 : 1, CompareStep.Run(manifest.OutputDirectory));

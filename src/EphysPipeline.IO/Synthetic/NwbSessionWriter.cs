@@ -247,18 +247,10 @@ public static class NwbSessionWriter
         return $"{spec.Drug.Name}{dose} i.p. at {spec.InjectionSeconds.ToString(CultureInfo.InvariantCulture)} s";
     }
 
-    private static void Typed(Hdf5Object target, string type, string ns, SynthRandom ids)
-    {
-        target.WriteAttribute("namespace", ns);
-        target.WriteAttribute("neurodata_type", type);
-        target.WriteAttribute("object_id", ObjectId(ids));
-    }
+    private static void Typed(Hdf5Object target, string type, string ns, SynthRandom ids) => NwbLayout.Typed(target, type, ns, ObjectId(ids));
 
-    private static void Column(Hdf5Object column, string description, SynthRandom ids, string type = "VectorData")
-    {
-        column.WriteAttribute("description", description);
-        Typed(column, type, "hdmf-common", ids);
-    }
+    private static void Column(Hdf5Object column, string description, SynthRandom ids, string type = "VectorData") =>
+        NwbLayout.Column(column, description, ObjectId(ids), type);
 
     private static void NumericColumn(Hdf5Group table, string name, double[] values, string description, SynthRandom ids)
     {
@@ -293,15 +285,12 @@ public static class NwbSessionWriter
         }
     }
 
-    /// <summary>A version-4-shaped UUID drawn from the session's id stream (deterministic, unlike pynwb's).</summary>
+    /// <summary>A UUID drawn from the session's id stream (deterministic, unlike pynwb's).</summary>
     private static string ObjectId(SynthRandom ids)
     {
         Span<byte> bytes = stackalloc byte[16];
         BitConverter.TryWriteBytes(bytes, ids.NextUInt64());
         BitConverter.TryWriteBytes(bytes[8..], ids.NextUInt64());
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return Convert.ToHexStringLower(bytes[..4]) + "-" + Convert.ToHexStringLower(bytes[4..6]) + "-"
-            + Convert.ToHexStringLower(bytes[6..8]) + "-" + Convert.ToHexStringLower(bytes[8..10]) + "-" + Convert.ToHexStringLower(bytes[10..]);
+        return NwbLayout.Uuid(bytes);
     }
 }

@@ -178,4 +178,7 @@ public sealed class OutputsSection
 {
     /// <summary>Table formats: csv (always; the canonical table) and parquet (a typed copy beside each table).</summary>
     public List<string> Formats { get; set; } = ["csv"];
+
+    /// <summary>Also write each session's results as an NWB file (sessions/&lt;id&gt;/ephys_metrics.nwb) for NWB tools.</summary>
+    public bool Nwb { get; set; }
 }

@@ -50,6 +50,7 @@ public static class SessionStore
         AtomicFile.CreateDirectory(folder);
         // A stale status file must not vouch for the new, partly written folder.
         AtomicFile.Delete(Path.Combine(folder, StatusFile));
+        AtomicFile.Delete(Path.Combine(folder, NwbExport.FileName));
         AtomicFile.WriteText(Path.Combine(folder, Tables.Metrics), w => Tables.Write(w, key, result.Metrics));
         AtomicFile.WriteText(Path.Combine(folder, Tables.Pairs), w => Tables.Write(w, key, result.Pairs));
         AtomicFile.WriteText(Path.Combine(folder, Tables.Units), w => Tables.Write(w, key, result.Units));

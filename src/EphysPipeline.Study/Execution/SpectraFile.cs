@@ -50,25 +50,50 @@ public static class SpectraFile
         Label(group, power, array.Frequencies, array.Times, array.Channels, array.Regions, array.Epoch, array.State, session: null);
     }
 
+    /// <summary>Reads a session's spectra.h5 back (every group, in name order).</summary>
+    public static IReadOnlyList<SpectralArray> Read(string path)
+    {
+        using var file = Hdf5File.OpenRead(path);
+        var arrays = new List<SpectralArray>();
+        foreach (var member in file.Members().Where(m => m.Kind == Hdf5ObjectKind.Group))
+        {
+            using var group = file.OpenGroup(member.Name);
+            var labels = ReadLabels(group);
+            using var power = group.OpenDataset("power");
+            arrays.Add(new SpectralArray(member.Name, labels.Frequencies, labels.Times, labels.Channels, labels.Regions, power.ReadAll<double>())
+                { Epoch = labels.Epoch, State = labels.State });
+        }
+        return arrays;
+    }
+
+    private sealed record Labels(double[] Frequencies, double[]? Times, long[] Channels, string[] Regions, string? Epoch, string? State);
+
+    private static Labels ReadLabels(Hdf5Group group)
+    {
+        T? Optional<T>(string name, Func<Hdf5Dataset, T> read) where T : class
+        {
+            if (group.KindOf(name) != Hdf5ObjectKind.Dataset) return null;
+            using var dataset = group.OpenDataset(name);
+            return read(dataset);
+        }
+        T Required<T>(string name, Func<Hdf5Dataset, T> read) where T : class => Optional(name, read) ?? throw new InvalidDataException($"{group.Path}: no {name}");
+        return new Labels(
+            Required(FrequencyName, d => d.ReadAll<double>()),
+            Optional(TimeName, d => d.ReadAll<double>()),
+            Required(ChannelName, d => d.ReadAll<long>()),
+            Required(RegionName, d => d.ReadStrings()),
+            Optional(EpochName, d => d.ReadStrings()[0]),
+            Optional(StateName, d => d.ReadStrings()[0]));
+    }
+
     // The power array (the bulk of the file) is copied chunk by chunk as stored: a study of hundreds of sessions would
     // otherwise decompress and re-compress every spectrum. The coordinates are rewritten as WriteArray writes them.
     private static void CopyArray(Hdf5Group from, Hdf5Group to, string session)
     {
-        using var frequencies = from.OpenDataset(FrequencyName);
-        using var channels = from.OpenDataset(ChannelName);
-        using var regions = from.OpenDataset(RegionName);
-        double[]? times = null;
-        if (from.KindOf(TimeName) == Hdf5ObjectKind.Dataset)
-            using (var t = from.OpenDataset(TimeName)) times = t.ReadAll<double>();
-        string? epoch = null;
-        if (from.KindOf(EpochName) == Hdf5ObjectKind.Dataset)
-            using (var e = from.OpenDataset(EpochName)) epoch = e.ReadStrings()[0];
-        string? state = null;
-        if (from.KindOf(StateName) == Hdf5ObjectKind.Dataset)
-            using (var e = from.OpenDataset(StateName)) state = e.ReadStrings()[0];
+        var labels = ReadLabels(from);
         using var power = from.OpenDataset("power");
         using var copy = to.CopyChunkedDataset(power, "power");
-        Label(to, copy, frequencies.ReadAll<double>(), times, channels.ReadAll<long>(), regions.ReadStrings(), epoch, state, session);
+        Label(to, copy, labels.Frequencies, labels.Times, labels.Channels, labels.Regions, labels.Epoch, labels.State, session);
     }
 
     /// <summary>Dimension names of the arrays (netCDF-4 coordinate variables), as xarray shows them.</summary>

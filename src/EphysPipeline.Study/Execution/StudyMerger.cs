@@ -33,7 +33,8 @@ public static class StudyMerger
             ?? throw new Core.EphysInputException(outputDirectory, StudyPointer, "no manifest path recorded");
     }
 
-    public static void Merge(StudyManifest manifest, AnalysisConfig config, string commandLine, DateTimeOffset started)
+    /// <summary>Writes the study outputs; returns the sessions whose NWB file (outputs.nwb) was left out, with why.</summary>
+    public static IReadOnlyList<(string Session, string Reason)> Merge(StudyManifest manifest, AnalysisConfig config, string commandLine, DateTimeOffset started)
     {
         var output = manifest.OutputDirectory;
         var tables = new[] { (Tables.Metrics, Tables.MetricsHeader), (Tables.Pairs, Tables.PairsHeader), (Tables.Units, Tables.UnitsHeader) };
@@ -67,6 +68,7 @@ public static class StudyMerger
 
         WriteProvenance(manifest, config, commandLine, started, records);
         if (config.Outputs.Formats.Contains("parquet")) ParquetTables.ConvertAll(output, [Tables.Metrics, Tables.Pairs, Tables.Units, Tables.Sessions]);
+        return config.Outputs.Nwb ? NwbExport.WriteAll(manifest) : [];
     }
 
     // Streams each finished session's rows (its file minus the header line): memory does not grow with the study.

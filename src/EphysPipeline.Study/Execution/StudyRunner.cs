@@ -106,7 +106,8 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         failures.Sort((a, b) => IndexOf(a.Session).CompareTo(IndexOf(b.Session)));
 
         if (options.Shard is null)
-            StudyMerger.Merge(manifest, config, options.CommandLine, started);
+            foreach (var (session, reason) in StudyMerger.Merge(manifest, config, options.CommandLine, started))
+                reporter.Warning(session, reason);
         return new RunOutcome(selected.Count, selected.Count - todo.Count, succeeded, failures);
     }
 

@@ -5,21 +5,13 @@ namespace EphysPipeline.Study.Outputs;
 
 /// <summary>
 /// Streams a finished CSV table (the canonical output) into a Parquet file beside it: a first pass infers each
-/// column's type (int64 if every non-empty cell is an integer, double if every cell is a number incl. NaN/inf/-inf,
-/// else string), a second writes row groups of ~64 MB of values; never a whole table in memory. Same rows, same
+/// column's type (<see cref="CsvSchema"/>), a second writes row groups of ~64 MB of values; never a whole table in memory. Same rows, same
 /// order; an empty cell is null. ParquetSharp (Arrow C++) was measured ~10× faster than Parquet.Net (docs/outputs.md).
 /// </summary>
 public static class ParquetTables
 {
     private const int MaxRowGroup = 1 << 20;
     private const long RowGroupBytes = 64L << 20;
-
-    private enum Kind { Int64, Double, Text }
-
-    // Labels stay strings whatever they look like (a session id "1" is not a number); values stay doubles.
-    private static readonly HashSet<string> TextColumns =
-        ["session", "subject", "drug", "epoch", "state", "region", "region_a", "region_b", "band", "measure", "metric", "status", "stage", "reason", "bad_channels"];
-    private static readonly HashSet<string> DoubleColumns = ["dose_mg_kg", "value"];
 
     public static string PathFor(string csvPath) => Path.ChangeExtension(csvPath, ".parquet");
 
@@ -45,51 +37,18 @@ public static class ParquetTables
 
     public static void Convert(string csvPath)
     {
-        var (header, kinds, nullable) = Infer(csvPath);
+        var (header, kinds, nullable) = CsvSchema.Infer(csvPath);
         AtomicFile.WriteVia(PathFor(csvPath), temp => Write(csvPath, temp, header, kinds, nullable));
     }
 
-    private static (string[] Header, Kind[] Kinds, bool[] Nullable) Infer(string csvPath)
+    private static Column ColumnOf(string name, CsvSchema.Kind kind, bool nullable) => kind switch
     {
-        using var reader = new CsvRecordReader(new StreamReader(csvPath));
-        if (!reader.Next()) throw new InvalidDataException($"{csvPath}: no header row");
-        var header = Enumerable.Range(0, reader.Count).Select(i => reader[i].ToString()).ToArray();
-        var kinds = header.Select(h => TextColumns.Contains(h) ? Kind.Text : DoubleColumns.Contains(h) ? Kind.Double : Kind.Int64).ToArray();
-        var nullable = new bool[header.Length];
-        var seen = new bool[header.Length];
-        while (reader.Next())
-        {
-            Check(csvPath, reader, header.Length);
-            for (int c = 0; c < header.Length; c++)
-            {
-                var cell = reader[c];
-                if (cell.IsEmpty) { nullable[c] = true; continue; }
-                seen[c] = true;
-                if (kinds[c] == Kind.Int64 && !long.TryParse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)) kinds[c] = Kind.Double;
-                if (kinds[c] == Kind.Double && !IsNumber(cell)) kinds[c] = Kind.Text;
-            }
-        }
-        for (int c = 0; c < header.Length; c++)
-            if (!seen[c] && !DoubleColumns.Contains(header[c])) kinds[c] = Kind.Text;
-        return (header, kinds, nullable);
-    }
-
-    private static bool IsNumber(ReadOnlySpan<char> cell) =>
-        cell is "NaN" or "inf" or "-inf" || double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
-
-    private static void Check(string csvPath, CsvRecordReader reader, int width)
-    {
-        if (reader.Count != width) throw new InvalidDataException($"{csvPath}: a row has {reader.Count} cells, the header {width}");
-    }
-
-    private static Column ColumnOf(string name, Kind kind, bool nullable) => kind switch
-    {
-        Kind.Text => new Column<string>(name),
-        Kind.Int64 => nullable ? new Column<long?>(name) : new Column<long>(name),
+        CsvSchema.Kind.Text => new Column<string>(name),
+        CsvSchema.Kind.Int64 => nullable ? new Column<long?>(name) : new Column<long>(name),
         _ => nullable ? new Column<double?>(name) : new Column<double>(name),
     };
 
-    private static void Write(string csvPath, string parquetPath, string[] header, Kind[] kinds, bool[] nullable)
+    private static void Write(string csvPath, string parquetPath, string[] header, CsvSchema.Kind[] kinds, bool[] nullable)
     {
         int width = header.Length;
         int groupRows = (int)Math.Clamp(RowGroupBytes / (16L * width), 1 << 16, MaxRowGroup);
@@ -99,8 +58,8 @@ public static class ParquetTables
         using var file = new ParquetFileWriter(parquetPath, columns, properties);
         var buffers = kinds.Select((k, c) => (Array)(k switch
         {
-            Kind.Text => new string?[groupRows],
-            Kind.Int64 => nullable[c] ? new long?[groupRows] : new long[groupRows],
+            CsvSchema.Kind.Text => new string?[groupRows],
+            CsvSchema.Kind.Int64 => nullable[c] ? new long?[groupRows] : new long[groupRows],
             _ => nullable[c] ? new double?[groupRows] : new double[groupRows],
         })).ToArray();
         var interned = kinds.Select(_ => new Dictionary<string, string>()).ToArray();
@@ -113,7 +72,7 @@ public static class ParquetTables
             bool more = reader.Next();
             if (more)
             {
-                Check(csvPath, reader, width);
+                CsvSchema.Check(csvPath, reader, width);
                 for (int c = 0; c < width; c++) Store(buffers[c], rows, reader[c], interned[c]);
                 rows++;
             }
