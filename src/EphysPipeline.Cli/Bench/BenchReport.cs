@@ -6,7 +6,7 @@ namespace EphysPipeline.Cli.Bench;
 
 /// <summary>The bench result: our stage timings from session.json, the child's totals, the peers' stages.</summary>
 public sealed class BenchReport(BenchProfile profile, int jobs, double generateSeconds, ChildMeasurement ours,
-    IReadOnlyDictionary<string, double> stages, PeerResult? peers)
+    IReadOnlyDictionary<string, double> stages, PeerResult? peers, IReadOnlyList<OutputTable> outputs)
 {
     /// <summary>Runner steps in pipeline order (session.json timings_s keys).</summary>
     internal static readonly string[] Steps = ["open", "preprocess", "read", "spectral", "multitaper", "spectrogram", "entropy", "phase"];
@@ -31,6 +31,11 @@ public sealed class BenchReport(BenchProfile profile, int jobs, double generateS
             failures = ours.Failures,
             failure = ours.Failure,
         },
+        outputs = outputs.Select(t => new
+        {
+            table = t.Name, rows = t.Rows, csv_bytes = t.CsvBytes, csv_session_write_s = t.CsvSessionSeconds, csv_study_copy_s = t.CsvMergeSeconds,
+            parquet_bytes = t.ParquetBytes, parquet_write_s = t.ParquetSeconds,
+        }),
         peers = peers is null ? null : new
         {
             skipped = peers.Skipped,
@@ -77,6 +82,13 @@ public sealed class BenchReport(BenchProfile profile, int jobs, double generateS
         var peerTotal = peers is { Stages.Count: > 0 } ? peers.Stages.Sum(x => x.Seconds) : (double?)null;
         md.AppendLine(inv, $"| **total** | {ours.WallSeconds:F2} | {(peerTotal is { } t ? t.ToString("F2", inv) : "–")} | {(peerTotal is { } u ? (u / ours.WallSeconds).ToString("F1", inv) + "×" : "–")} |");
         md.AppendLine();
+        if (outputs.Count > 0)
+        {
+            md.AppendLine("Outputs (the study tables; writing them is part of \"writing outputs\" above):");
+            md.AppendLine();
+            md.Append(OutputSizes.Markdown(outputs));
+            md.AppendLine();
+        }
         if (peers is null) md.AppendLine("Peers: not run (--no-peers).");
         else if (peers.Skipped is not null) md.AppendLine(inv, $"Peers: skipped — {peers.Skipped}.");
         else

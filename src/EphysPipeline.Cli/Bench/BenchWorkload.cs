@@ -30,9 +30,10 @@ public sealed class BenchWorkload
 {
     private const ulong Seed = 1;
 
-    public BenchWorkload(string workDirectory, BenchProfile profile)
+    public BenchWorkload(string workDirectory, BenchProfile profile, bool parquet = false)
     {
         Profile = profile;
+        Parquet = parquet;
         Directory = Path.GetFullPath(Path.Combine(workDirectory, profile.Name));
         Spec = new SyntheticSessionSpec("m01", DrugEffect.Defaults.First(d => d.Name == "saline"), Seed,
             profile.Channels, profile.Rate, profile.DurationSeconds, InjectionSeconds);
@@ -42,6 +43,9 @@ public sealed class BenchWorkload
     public const double InjectionSeconds = 240;
 
     public BenchProfile Profile { get; }
+
+    /// <summary>The study tables are also written as Parquet (outputs.formats: [csv, parquet]).</summary>
+    public bool Parquet { get; }
     public string Directory { get; }
     public SyntheticSessionSpec Spec { get; }
     public string SessionPath => Path.Combine(Directory, Spec.FileName);
@@ -74,7 +78,7 @@ public sealed class BenchWorkload
             File.WriteAllText(marker, "");
             seconds = clock.Elapsed.TotalSeconds;
         }
-        File.WriteAllText(ConfigPath, Config);
+        File.WriteAllText(ConfigPath, Parquet ? Config + ParquetOutputs : Config);
         File.WriteAllText(ManifestPath, Manifest());
         return seconds;
     }
@@ -89,6 +93,12 @@ public sealed class BenchWorkload
         entropy:
           multiscale:
             enabled: true
+
+        """;
+
+    private const string ParquetOutputs = """
+        outputs:
+          formats: [csv, parquet]
 
         """;
 

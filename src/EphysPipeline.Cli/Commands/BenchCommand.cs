@@ -18,10 +18,11 @@ public static class BenchCommand
         var work = new Option<string>("--work") { Description = "Directory for the cached workload and the results", DefaultValueFactory = _ => "bench-work" };
         var noPeers = new Option<bool>("--no-peers") { Description = "Skip the Python peers (numpy, scipy, MNE)" };
         var scaling = new Option<bool>("--scaling") { Description = "Run the analysis at 1, 2, 4, … threads up to the CPU count: speed-up, efficiency, memory and each stage's share (no peers)" };
+        var parquet = new Option<bool>("--parquet") { Description = "Also write the study tables as Parquet and report CSV against Parquet: rows, sizes, write times" };
         var child = new Option<string?>("--child-manifest") { Hidden = true };
         var command = new Command("bench", "Time the full metric set end to end on a synthetic session, against the Python peers")
         {
-            profile, jobs, work, noPeers, scaling, child,
+            profile, jobs, work, noPeers, scaling, parquet, child,
         };
         command.SetAction(parse =>
         {
@@ -29,7 +30,7 @@ public static class BenchCommand
             if (parse.GetValue(child) is { } manifest) return BenchChild.Run(manifest, threads);
             var name = parse.GetValue(profile)!;
             var chosen = BenchProfile.Find(name) ?? throw new EphysInputException(null, "--profile", $"'{name}' is not standard or neuropixels");
-            var workload = new BenchWorkload(parse.GetValue(work)!, chosen);
+            var workload = new BenchWorkload(parse.GetValue(work)!, chosen, parse.GetValue(parquet));
             return parse.GetValue(scaling) ? Scaling(workload) : Run(workload, threads, !parse.GetValue(noPeers));
         });
         return command;
@@ -94,7 +95,9 @@ public static class BenchCommand
             peerResult = PeerRunner.Run(workload, Path.Combine(workload.Directory, "peers.json"));
         }
 
-        var report = new BenchReport(p, jobs, generated, ours, stages, peerResult);
+        var outputs = ours.Failures == 0 && File.Exists(workload.SessionRecordPath)
+            ? OutputSizes.Measure(workload.OutputDirectory, workload.SessionRecordPath) : [];
+        var report = new BenchReport(p, jobs, generated, ours, stages, peerResult, outputs);
         var markdown = report.Markdown();
         File.WriteAllText(Path.Combine(workload.Directory, "bench.json"),
             JsonSerializer.Serialize(report.ToJson(), new JsonSerializerOptions { WriteIndented = true }) + "\n");

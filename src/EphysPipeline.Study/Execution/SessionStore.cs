@@ -51,13 +51,22 @@ public static class SessionStore
         // A stale status file must not vouch for the new, partly written folder.
         AtomicFile.Delete(Path.Combine(folder, StatusFile));
         AtomicFile.Delete(Path.Combine(folder, NwbExport.FileName));
-        AtomicFile.WriteText(Path.Combine(folder, Tables.Metrics), w => Tables.Write(w, key, result.Metrics));
-        AtomicFile.WriteText(Path.Combine(folder, Tables.Pairs), w => Tables.Write(w, key, result.Pairs));
-        AtomicFile.WriteText(Path.Combine(folder, Tables.Units), w => Tables.Write(w, key, result.Units));
-        AtomicFile.WriteText(Path.Combine(folder, Tables.Sessions), w => Tables.Write(w, key, result.Summary));
+        // Each file's write time goes into the status file ("write <file>"), beside the analysis steps.
+        var timer = new WriteTimer();
+        void Timed(string file, Action write) => timer.Time("write " + file, write);
+        Timed(Tables.Metrics, () => AtomicFile.WriteText(Path.Combine(folder, Tables.Metrics), w => Tables.Write(w, key, result.Metrics)));
+        Timed(Tables.Pairs, () => AtomicFile.WriteText(Path.Combine(folder, Tables.Pairs), w => Tables.Write(w, key, result.Pairs)));
+        Timed(Tables.Units, () => AtomicFile.WriteText(Path.Combine(folder, Tables.Units), w => Tables.Write(w, key, result.Units)));
+        Timed(Tables.Sessions, () => AtomicFile.WriteText(Path.Combine(folder, Tables.Sessions), w => Tables.Write(w, key, result.Summary)));
         var spectraPath = Path.Combine(folder, SpectraFile);
-        if (writeSpectra is not null && result.Spectra.Count > 0) AtomicFile.Write(spectraPath, stream => writeSpectra(stream, result.Spectra));
+        if (writeSpectra is not null && result.Spectra.Count > 0) Timed(SpectraFile, () => AtomicFile.Write(spectraPath, stream => writeSpectra(stream, result.Spectra)));
         else AtomicFile.Delete(spectraPath);
+        if (record.Timings is not null)
+        {
+            var timings = new Dictionary<string, double>(record.Timings);
+            foreach (var (file, seconds) in timer.Seconds) timings[file] = seconds;
+            record = record with { Timings = timings.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary() };
+        }
         AtomicFile.WriteText(Path.Combine(folder, StatusFile), JsonSerializer.Serialize(record, Json) + "\n");
     }
 }

@@ -37,9 +37,11 @@ public static class StudyMerger
     public static IReadOnlyList<(string Session, string Reason)> Merge(StudyManifest manifest, AnalysisConfig config, string commandLine, DateTimeOffset started)
     {
         var output = manifest.OutputDirectory;
+        // Each output's write time goes into provenance.json ("merge_s"), which is written last.
+        var timer = new WriteTimer();
         var tables = new[] { (Tables.Metrics, Tables.MetricsHeader), (Tables.Pairs, Tables.PairsHeader), (Tables.Units, Tables.UnitsHeader) };
         foreach (var (name, header) in tables)
-            AtomicFile.Write(Path.Combine(output, name), stream => Concatenate(manifest, name, header, stream));
+            timer.Time(name, () => AtomicFile.Write(Path.Combine(output, name), stream => Concatenate(manifest, name, header, stream)));
 
         var sessions = new StringBuilder(Tables.HeaderLine(Tables.SessionsHeaderFor(manifest.StateNames)));
         var records = new List<object>();
@@ -63,12 +65,16 @@ public static class StudyMerger
         AtomicFile.WriteText(Path.Combine(output, Tables.Sessions), sessions.ToString());
 
         var studySpectra = Path.Combine(output, SessionStore.SpectraFile);
-        if (spectraFiles.Count > 0) AtomicFile.WriteVia(studySpectra, temp => SpectraFile.Combine(temp, spectraFiles));
+        if (spectraFiles.Count > 0) timer.Time(SessionStore.SpectraFile, () => AtomicFile.WriteVia(studySpectra, temp => SpectraFile.Combine(temp, spectraFiles)));
         else AtomicFile.Delete(studySpectra);
 
-        WriteProvenance(manifest, config, commandLine, started, records);
-        if (config.Outputs.Formats.Contains("parquet")) ParquetTables.ConvertAll(output, [Tables.Metrics, Tables.Pairs, Tables.Units, Tables.Sessions]);
-        return config.Outputs.Nwb ? NwbExport.WriteAll(manifest) : [];
+        if (config.Outputs.Formats.Contains("parquet"))
+            foreach (var name in new[] { Tables.Metrics, Tables.Pairs, Tables.Units, Tables.Sessions })
+                timer.Time(Path.ChangeExtension(name, ".parquet"), () => ParquetTables.ConvertAll(output, [name]));
+        IReadOnlyList<(string Session, string Reason)> skipped = [];
+        if (config.Outputs.Nwb) timer.Time(NwbExport.FileName, () => skipped = NwbExport.WriteAll(manifest));
+        WriteProvenance(manifest, config, commandLine, started, records, timer.Seconds);
+        return skipped;
     }
 
     // Streams each finished session's rows (its file minus the header line): memory does not grow with the study.
@@ -93,7 +99,7 @@ public static class StudyMerger
         return firstLineEnd < 0 ? "" : text[(firstLineEnd + 1)..];
     }
 
-    private static void WriteProvenance(StudyManifest manifest, AnalysisConfig config, string commandLine, DateTimeOffset started, List<object> sessions)
+    private static void WriteProvenance(StudyManifest manifest, AnalysisConfig config, string commandLine, DateTimeOffset started, List<object> sessions, Dictionary<string, double> mergeTimings)
     {
         var version = typeof(StudyMerger).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         var provenance = new
@@ -111,6 +117,7 @@ public static class StudyMerger
             control = manifest.Control,
             inputs = manifest.Sessions.Where(s => File.Exists(s.File)).Select(s => Fingerprint.DescribeFile(s.File)).ToList(),
             sessions,
+            merge_s = mergeTimings,
         };
         AtomicFile.WriteText(Path.Combine(manifest.OutputDirectory, Provenance),
             JsonSerializer.Serialize(provenance, new JsonSerializerOptions { WriteIndented = true }) + "\n");
