@@ -23,6 +23,7 @@ public sealed class Hdf5Recording : IRecording
     private short[] shortBuffer = [];
     private float[] floatBuffer = [];
     private double[] doubleBuffer = [];
+    private readonly ParallelChunkReader? chunks;
 
     private enum StoredKind { Int16, Float32, Other }
 
@@ -63,7 +64,22 @@ public sealed class Hdf5Recording : IRecording
         // Room for one block plus the chunk row it may start inside, so no chunk is decompressed twice.
         var cacheBytes = Math.Max(1L << 20, (PreferredBlockSamples + chunkRows) * rowBytes * 2);
         data = file.OpenDataset(datasetPath, cacheBytes);
+        chunks = kind switch
+        {
+            StoredKind.Int16 => ParallelChunkReader.TryCreate<short>(data, Shape, ChunkShape, Filters),
+            StoredKind.Float32 => ParallelChunkReader.TryCreate<float>(data, Shape, ChunkShape, Filters),
+            _ => null,
+        };
     }
+
+    /// <summary>
+    /// Threads that decompress chunks (gzip/shuffle int16 or float32 data); 1 reads through libhdf5 alone. The samples
+    /// are the same bits for every value.
+    /// </summary>
+    public int DecodeThreads { get; set; } = 1;
+
+    /// <summary>True when the chunks can be decoded off libhdf5 (gzip/shuffle only, native element type).</summary>
+    internal bool DecodesInParallel => chunks is not null;
 
     public string Source { get; }
     public string FileName { get; }
@@ -172,6 +188,12 @@ public sealed class Hdf5Recording : IRecording
         var needed = (long)count * width;
         if (buffer.Length < needed) buffer = new T[needed];
         var span = buffer.AsSpan(0, (int)needed);
+        if (chunks is not null && DecodeThreads > 1)
+        {
+            bool done = channelsBySamples ? chunks.TryRead(first, width, start, count, buffer, DecodeThreads)
+                : chunks.TryRead(start, count, first, width, buffer, DecodeThreads);
+            if (done) return buffer;
+        }
         if (rank == 1) data.Read<T>([start], [count], span);
         else if (channelsBySamples) data.Read<T>([first, start], [width, count], span);
         else data.Read<T>([start, first], [count, width], span);

@@ -120,6 +120,37 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
             H5.Check(H5D.H5Dread(Dataset, NativeTypes.Memory<T>(), memorySpace, fileSpace, H5PropertyListHandle.Default, buffer), call);
     }
 
+    /// <summary>True when the stored element type is exactly <typeparamref name="T"/>'s native (memory) type, byte order included.</summary>
+    public bool StoresNative<T>() where T : unmanaged
+    {
+        Hdf5Library.Enter();
+        using var type = H5.Check(H5D.H5Dget_type(Dataset), "H5Dget_type");
+        return H5.CheckBool(H5T.H5Tequal(type, NativeTypes.Memory<T>()), Call("H5Tequal", Path));
+    }
+
+    /// <summary>
+    /// Reads the stored (still filtered) bytes of the chunk whose first element is <paramref name="offset"/> into
+    /// <paramref name="buffer"/> (grown when too small): HDF5's direct chunk read, no decompression.
+    /// </summary>
+    /// <returns>The chunk's stored size, 0 when the chunk was never written (it holds the fill value).</returns>
+    /// <param name="filterMask">Bit i set: filter i of the pipeline was skipped for this chunk.</param>
+    public int ReadRawChunk(ReadOnlySpan<long> offset, ref byte[] buffer, out uint filterMask)
+    {
+        Hdf5Library.Enter();
+        var at = stackalloc ulong[Math.Max(1, offset.Length)];
+        for (var i = 0; i < offset.Length; i++) at[i] = (ulong)offset[i];
+        Span<long> zero = stackalloc long[offset.Length];
+        var call = Describe("H5Dread_chunk", offset, zero);
+        H5.Check(H5D.H5Dget_chunk_storage_size(Dataset, at, out var size), call);
+        filterMask = 0;
+        if (size == 0) return 0;
+        if (size > int.MaxValue) throw new Hdf5Exception(call, $"chunk of {size} bytes");
+        if (buffer.Length < (int)size) buffer = new byte[(int)size];
+        fixed (byte* data = buffer)
+            H5.Check(H5D.H5Dread_chunk(Dataset, H5PropertyListHandle.Default, at, out filterMask, data), call);
+        return (int)size;
+    }
+
     /// <summary>Writes <paramref name="source"/> to the hyperslab [start, start + count).</summary>
     public void Write<T>(ReadOnlySpan<long> start, ReadOnlySpan<long> count, ReadOnlySpan<T> source) where T : unmanaged
     {

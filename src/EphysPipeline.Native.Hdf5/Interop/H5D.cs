@@ -39,6 +39,9 @@ internal static unsafe partial class H5D
     internal static partial int H5Dget_chunk_info(H5DatasetHandle dataset, H5SpaceHandle fileSpace, ulong index, ulong* offset, out uint filterMask, out ulong address, out ulong size);
 
     [LibraryImport(Hdf5Library.Name)]
+    internal static partial int H5Dget_chunk_storage_size(H5DatasetHandle dataset, ulong* offset, out ulong size);
+
+    [LibraryImport(Hdf5Library.Name)]
     internal static partial int H5Dread_chunk(H5DatasetHandle dataset, H5PropertyListHandle transfer, ulong* offset, out uint filters, void* buffer);
 
     [LibraryImport(Hdf5Library.Name)]

@@ -22,6 +22,9 @@ internal static partial class H5T
     internal static partial int H5Tget_sign(H5TypeHandle type);
 
     [LibraryImport(Hdf5Library.Name)]
+    internal static partial int H5Tequal(H5TypeHandle type1, H5TypeHandle type2);
+
+    [LibraryImport(Hdf5Library.Name)]
     internal static partial int H5Tis_variable_str(H5TypeHandle type);
 
     [LibraryImport(Hdf5Library.Name)]

@@ -44,7 +44,7 @@ public sealed class SessionAnalyzer(
     {
         var clock = Stopwatch.StartNew();
         Stage = "open";
-        using var source = SessionSource.Open(spec, manifest.States);
+        using var source = SessionSource.Open(spec, manifest.States, threads);
         double injection = source.InjectionTime(spec);
         var opened = clock.Elapsed;
         WarnSpikesOutside(source);

@@ -31,17 +31,21 @@ internal sealed class SessionSource : IDisposable
 
     public IReadOnlyDictionary<string, IReadOnlyList<EpochInterval>> Intervals { get; }
 
-    public static SessionSource Open(SessionSpec spec, IReadOnlyList<StateDefinition> states)
+    /// <param name="threads">Threads that may decompress the recording's chunks.</param>
+    public static SessionSource Open(SessionSpec spec, IReadOnlyList<StateDefinition> states, int threads = 1)
     {
         if (spec.Layout is { } layout)
         {
             var plain = layout == SessionSpec.OpenEphysKwd ? PlainHdf5Layout.OpenEphysKwd : PlainHdf5Layout.LoadYaml(layout);
             var sources = states.Select(s => s.Kind == StateSourceKind.LfpRatio ? new StateSource(s, null, null)
                 : new StateSource(s, null, "a plain-HDF5 recording has no NWB interval tables or behavioural series")).ToList();
-            return new SessionSource(WithRegions(plain.Open(spec.File), spec), [], new Dictionary<string, IReadOnlyList<EpochInterval>>(), sources);
+            var raw = plain.Open(spec.File);
+            raw.DecodeThreads = threads;
+            return new SessionSource(WithRegions(raw, spec), [], new Dictionary<string, IReadOnlyList<EpochInterval>>(), sources);
         }
         using var nwb = NwbFile.Open(spec.File);
         var recording = nwb.OpenSeries(spec.Series);
+        recording.DecodeThreads = threads;
         try
         {
             var intervals = nwb.ReadIntervals();

@@ -1,0 +1,210 @@
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using EphysPipeline.Native.Hdf5;
+
+namespace EphysPipeline.IO;
+
+/// <summary>
+/// Hyperslab reads of a chunked 2-D dataset whose filters are shuffle and/or deflate (gzip), decoded on several
+/// threads. libhdf5 decodes one chunk at a time under its global lock; here it only hands over each chunk's stored
+/// bytes (direct chunk read) and the inflating and unshuffling run in parallel. The result is the bytes H5Dread
+/// gives. Any chunk that is not plain (never written, or failing to decode) makes <see cref="TryRead{T}"/> return
+/// false, so the caller reads that block with H5Dread and libhdf5's own fill value or error message stands.
+/// The chunks of the last read are kept, so a block whose margin reaches into them decodes none twice.
+/// </summary>
+internal sealed class ParallelChunkReader
+{
+    private const int Deflate = 1, Shuffle = 2;
+    private readonly Hdf5Dataset data;
+    private readonly long rowsTotal, colsTotal, chunkRows, chunkCols;
+    private readonly int[] pipeline;
+    private readonly int elementSize;
+    private readonly int chunkBytes;
+    private Dictionary<(long Row, long Col), byte[]> previous = [];
+    private readonly Stack<byte[]> pool = new();
+
+    private ParallelChunkReader(Hdf5Dataset data, long[] shape, long[] chunk, int[] pipeline, int elementSize)
+    {
+        this.data = data;
+        (rowsTotal, colsTotal) = (shape[0], shape[1]);
+        (chunkRows, chunkCols) = (chunk[0], chunk[1]);
+        this.pipeline = pipeline;
+        this.elementSize = elementSize;
+        chunkBytes = checked((int)(chunkRows * chunkCols * elementSize));
+    }
+
+    /// <summary>A reader when the dataset is 2-D, chunked, stored as native <typeparamref name="T"/> and filtered only by shuffle/deflate; else null.</summary>
+    public static ParallelChunkReader? TryCreate<T>(Hdf5Dataset data, long[] shape, long[]? chunk, IReadOnlyList<Hdf5Filter> filters) where T : unmanaged
+    {
+        if (shape.Length != 2 || chunk is not { Length: 2 } || chunk[0] <= 0 || chunk[1] <= 0) return null;
+        if (filters.Count == 0 || filters.Any(f => f.Id is not (Deflate or Shuffle))) return null;
+        if (chunk[0] * chunk[1] * Unsafe.SizeOf<T>() > 256L << 20) return null;
+        if (!data.StoresNative<T>()) return null;
+        return new ParallelChunkReader(data, shape, chunk, [.. filters.Select(f => f.Id)], Unsafe.SizeOf<T>());
+    }
+
+    /// <summary>Reads rows [row0, row0 + rows) × columns [col0, col0 + cols) into <paramref name="destination"/> (row-major).</summary>
+    /// <returns>False when a chunk is not plain; <paramref name="destination"/> is then incomplete and must be read another way.</returns>
+    public bool TryRead<T>(long row0, long rows, long col0, long cols, T[] destination, int threads) where T : unmanaged
+    {
+        if (Unsafe.SizeOf<T>() != elementSize) throw new ArgumentException($"element size {Unsafe.SizeOf<T>()}, the dataset has {elementSize}");
+        if (rows <= 0 || cols <= 0) return true;
+        if (row0 < 0 || col0 < 0 || row0 + rows > rowsTotal || col0 + cols > colsTotal) throw new ArgumentOutOfRangeException(nameof(row0));
+        long firstRow = row0 / chunkRows, lastRow = (row0 + rows - 1) / chunkRows;
+        long firstCol = col0 / chunkCols, lastCol = (col0 + cols - 1) / chunkCols;
+        int count = checked((int)((lastRow - firstRow + 1) * (lastCol - firstCol + 1)));
+        var keys = new (long Row, long Col)[count];
+        var decoded = new byte[count][];
+        var stored = new byte[count][];
+        var sizes = new int[count];
+        var masks = new uint[count];
+        bool plain = true;
+        try
+        {
+            // Serial part: the stored bytes of every chunk not decoded by the previous read.
+            int k = 0;
+            for (long r = firstRow; r <= lastRow && plain; r++)
+                for (long c = firstCol; c <= lastCol && plain; c++, k++)
+                {
+                    keys[k] = (r, c);
+                    if (previous.Remove(keys[k], out var kept)) { decoded[k] = kept; continue; }
+                    var buffer = Rent();
+                    sizes[k] = data.ReadRawChunk([r * chunkRows, c * chunkCols], ref buffer, out masks[k]);
+                    stored[k] = buffer;
+                    plain = sizes[k] > 0;
+                }
+            if (!plain) return false;
+
+            var failed = new bool[count];
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
+            {
+                if (decoded[i] is null)
+                {
+                    var output = Rent();
+                    if (!Decode(stored[i], sizes[i], masks[i], ref output)) { failed[i] = true; Return(output); return; }
+                    decoded[i] = output;
+                }
+                Copy(decoded[i], keys[i], row0, rows, col0, cols, MemoryMarshal.Cast<T, byte>(destination.AsSpan()));
+            });
+            plain = !failed.Contains(true);
+            return plain;
+        }
+        catch (Hdf5Exception)
+        {
+            plain = false;
+            return false;
+        }
+        finally
+        {
+            foreach (var buffer in stored) if (buffer is not null) Return(buffer);
+            foreach (var buffer in previous.Values) Return(buffer);
+            previous = [];
+            for (int i = 0; i < count; i++)
+            {
+                if (decoded[i] is not { } d) continue;
+                if (plain) previous[keys[i]] = d;
+                else Return(d);
+            }
+        }
+    }
+
+    private byte[] Rent()
+    {
+        lock (pool) return pool.Count > 0 ? pool.Pop() : new byte[chunkBytes];
+    }
+
+    private void Return(byte[] buffer)
+    {
+        lock (pool) pool.Push(buffer);
+    }
+
+    /// <summary>Undoes the filter pipeline (last applied first) into <paramref name="output"/>; false when the chunk does not decode to its size.</summary>
+    private bool Decode(byte[] stored, int size, uint mask, ref byte[] output)
+    {
+        ReadOnlySpan<byte> bytes = stored.AsSpan(0, size);
+        byte[]? inflated = null;
+        try
+        {
+            for (int f = pipeline.Length - 1; f >= 0; f--)
+            {
+                if ((mask & (1u << f)) != 0) continue;
+                if (pipeline[f] == Deflate)
+                {
+                    inflated = Rent();
+                    if (!Inflate(stored, size, inflated)) return false;
+                    bytes = inflated.AsSpan(0, chunkBytes);
+                }
+                else
+                {
+                    if (bytes.Length != chunkBytes) return false;
+                    Unshuffle(bytes, output, elementSize);
+                    return true;
+                }
+            }
+            if (bytes.Length != chunkBytes) return false;
+            // No shuffle to undo: the inflated (or stored) bytes are the chunk.
+            if (inflated is not null) { (output, inflated) = (inflated, output); return true; }
+            bytes.CopyTo(output);
+            return true;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (inflated is not null) Return(inflated);
+        }
+    }
+
+    private bool Inflate(byte[] stored, int size, byte[] output)
+    {
+        using var source = new MemoryStream(stored, 0, size, writable: false);
+        using var zlib = new ZLibStream(source, CompressionMode.Decompress);
+        if (zlib.ReadAtLeast(output.AsSpan(0, chunkBytes), chunkBytes, throwOnEndOfStream: false) != chunkBytes) return false;
+        Span<byte> extra = stackalloc byte[1];
+        return zlib.Read(extra) == 0;
+    }
+
+    /// <summary>Shuffle stores byte b of every element together; this puts each element's bytes back side by side.</summary>
+    internal static void Unshuffle(ReadOnlySpan<byte> shuffled, Span<byte> output, int elementSize)
+    {
+        int n = shuffled.Length / elementSize;
+        int e = 0;
+        if (elementSize == 2 && Sse2.IsSupported)
+        {
+            ref byte low = ref MemoryMarshal.GetReference(shuffled);
+            ref byte high = ref Unsafe.Add(ref low, n);
+            ref byte to = ref MemoryMarshal.GetReference(output);
+            for (; e + Vector128<byte>.Count <= n; e += Vector128<byte>.Count)
+            {
+                var a = Vector128.LoadUnsafe(ref low, (nuint)e);
+                var b = Vector128.LoadUnsafe(ref high, (nuint)e);
+                Sse2.UnpackLow(a, b).StoreUnsafe(ref to, (nuint)(2 * e));
+                Sse2.UnpackHigh(a, b).StoreUnsafe(ref to, (nuint)(2 * e + Vector128<byte>.Count));
+            }
+        }
+        for (; e < n; e++)
+            for (int b = 0; b < elementSize; b++)
+                output[e * elementSize + b] = shuffled[b * n + e];
+        // Bytes beyond whole elements are stored as they are.
+        shuffled[(n * elementSize)..].CopyTo(output[(n * elementSize)..]);
+    }
+
+    private void Copy(byte[] chunk, (long Row, long Col) key, long row0, long rows, long col0, long cols, Span<byte> destination)
+    {
+        long top = key.Row * chunkRows, left = key.Col * chunkCols;
+        long r0 = Math.Max(row0, top), r1 = Math.Min(row0 + rows, top + chunkRows);
+        long c0 = Math.Max(col0, left), c1 = Math.Min(col0 + cols, left + chunkCols);
+        int length = (int)(c1 - c0) * elementSize;
+        for (long r = r0; r < r1; r++)
+        {
+            long from = ((r - top) * chunkCols + (c0 - left)) * elementSize;
+            long to = ((r - row0) * cols + (c0 - col0)) * elementSize;
+            chunk.AsSpan((int)from, length).CopyTo(destination.Slice(checked((int)to), length));
+        }
+    }
+}
