@@ -44,7 +44,8 @@ public static class Preprocessor
     /// Builds the chain over <paramref name="raw"/> and runs the detectors. Takes ownership of
     /// <paramref name="raw"/>: it is disposed with the result, or at once if preparation fails.
     /// </summary>
-    public static PreparedRecording Prepare(IRecording raw, PreprocessingOptions options, IFftProvider fft)
+    /// <param name="threads">Threads the detectors may use; the result does not depend on it.</param>
+    public static PreparedRecording Prepare(IRecording raw, PreprocessingOptions options, IFftProvider fft, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(options);
@@ -54,7 +55,7 @@ public static class Preprocessor
             if (options.DecimationFactor < 1) throw new EphysInputException(null, Setting, $"decimation factor must be >= 1, got {options.DecimationFactor}");
             if (options.NotchHarmonics is < 1) throw new EphysInputException(null, Setting, $"notch harmonics must be >= 1, got {options.NotchHarmonics}");
             var badChannels = options.BadChannels is { } bc
-                ? BadChannelDetector.Detect(raw, bc)
+                ? BadChannelDetector.Detect(raw, bc, threads)
                 : new BadChannelReport([], Enumerable.Range(0, raw.Channels.Count).ToArray());
             if (badChannels.Good.Count == 0)
                 throw new EphysInputException(raw.Source, Setting, "no good channel: " + string.Join("; ", badChannels.Bad.Select(b => $"{b.ElectrodeId} {b.Reason}")));
@@ -72,7 +73,7 @@ public static class Preprocessor
                 owned = chain = new FilteredRecording(chain, FirDesign.Notch(chain.SampleRate, notch), fft);
             }
             var artifacts = options.Artifacts is { } ao
-                ? ArtifactDetector.Detect(chain, ao)
+                ? ArtifactDetector.Detect(chain, ao, threads)
                 : new ArtifactReport(ArtifactMask.Empty(chain.SampleCount, chain.SampleRate), []);
             return new PreparedRecording(chain, badChannels, artifacts.Mask, artifacts.Thresholds, notch);
         }

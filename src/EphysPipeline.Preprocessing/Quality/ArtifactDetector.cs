@@ -22,7 +22,8 @@ public sealed record ArtifactReport(ArtifactMask Mask, IReadOnlyList<ArtifactThr
 /// </summary>
 public static class ArtifactDetector
 {
-    public static ArtifactReport Detect(IRecording recording, ArtifactOptions? options = null)
+    /// <param name="threads">Threads for the per-channel statistics and the block test; the result does not depend on it.</param>
+    public static ArtifactReport Detect(IRecording recording, ArtifactOptions? options = null, int threads = 1)
     {
         options ??= new ArtifactOptions();
         if (!(options.K > 0)) throw new EphysInputException(null, "preprocessing artifacts", $"K must be positive, got {options.K}");
@@ -30,13 +31,11 @@ public static class ArtifactDetector
         int n = recording.Channels.Count;
         long total = recording.SampleCount;
         var thresholds = new ArtifactThreshold[n];
-        double[] scratch = [];
         StatisticsSample.ForEachChannel(recording, options.BudgetSamples, (c, values) =>
         {
-            if (scratch.Length < values.Length) scratch = new double[values.Length];
-            var (median, mad) = RobustStatistics.MedianAndMad(values, scratch);
+            var (median, mad) = RobustStatistics.MedianAndMad(values);
             thresholds[c] = new ArtifactThreshold(c, median, mad, options.K * RobustStatistics.MadToSigma * mad);
-        });
+        }, threads: threads);
         var tested = thresholds.Where(t => t.Threshold > 0 && double.IsFinite(t.Threshold)).ToArray();
         var testedChannels = tested.Select(t => t.Position).ToArray();
 
@@ -50,10 +49,9 @@ public static class ArtifactDetector
         {
             int count = (int)Math.Min(block, total - start);
             recording.ReadTraces(start, count, testedChannels, data);
+            flags.AsSpan(0, count).Clear();
+            MarkBlock(data, count, tested, flags, threads);
             var f = flags.AsSpan(0, count);
-            f.Clear();
-            for (int k = 0; k < testedChannels.Length; k++)
-                ThresholdExceedance.Mark(data.AsSpan(k * count, count), tested[k].Median, tested[k].Threshold, f);
             for (int t = 0; t < count; t++)
             {
                 if (f[t] != 0)
@@ -69,6 +67,32 @@ public static class ArtifactDetector
         }
         if (runStart >= 0) Add(merged, runStart - dilation, total + dilation, total);
         return new ArtifactReport(new ArtifactMask(merged, total, recording.SampleRate), thresholds);
+    }
+
+    /// <summary>Below this many values per block the test runs on one thread.</summary>
+    private const long ParallelValues = 1 << 20;
+
+    /// <summary>ORs every tested channel's exceedances into flags[0, count); with threads, each thread takes a time range.</summary>
+    private static void MarkBlock(double[] data, int count, ArtifactThreshold[] tested, byte[] flags, int threads)
+    {
+        int parts = (long)count * tested.Length < ParallelValues ? 1 : Math.Min(threads, Math.Max(1, count / 4096));
+        if (parts <= 1)
+        {
+            MarkRange(data, count, tested, flags, 0, count);
+            return;
+        }
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, p =>
+        {
+            int from = (int)((long)count * p / parts), to = (int)((long)count * (p + 1) / parts);
+            MarkRange(data, count, tested, flags, from, to);
+        });
+    }
+
+    private static void MarkRange(double[] data, int count, ArtifactThreshold[] tested, byte[] flags, int from, int to)
+    {
+        var f = flags.AsSpan(from, to - from);
+        for (int k = 0; k < tested.Length; k++)
+            ThresholdExceedance.Mark(data.AsSpan(k * count + from, to - from), tested[k].Median, tested[k].Threshold, f);
     }
 
     /// <summary>Appends [a, b) clipped to [0, total), merging with the last interval when they overlap or touch.</summary>

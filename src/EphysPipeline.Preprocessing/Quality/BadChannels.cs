@@ -44,7 +44,8 @@ public sealed record BadChannelReport(IReadOnlyList<BadChannel> Bad, IReadOnlyLi
 /// </summary>
 public static class BadChannelDetector
 {
-    public static BadChannelReport Detect(IRecording recording, BadChannelOptions? options = null)
+    /// <param name="threads">Threads for the per-channel statistics; the result does not depend on it.</param>
+    public static BadChannelReport Detect(IRecording recording, BadChannelOptions? options = null, int threads = 1)
     {
         options ??= new BadChannelOptions();
         int n = recording.Channels.Count;
@@ -89,7 +90,7 @@ public static class BadChannelDetector
             double squares = 0;
             foreach (double v in x) squares += (v - mean) * (v - mean);
             std[c] = x.Length == 0 ? double.NaN : Math.Sqrt(squares / x.Length);
-        });
+        }, threads: threads);
 
         var candidateStd = Enumerable.Range(0, n).Where(c => reasons[c] is null).Select(c => std[c]).ToArray();
         double medianStd = RobustStatistics.MedianInPlace(candidateStd);

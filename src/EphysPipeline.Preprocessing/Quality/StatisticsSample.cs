@@ -44,9 +44,12 @@ public static class StatisticsSample
     /// Calls <paramref name="visit"/>(channel position, sampled values) for every channel in order, reading the
     /// windows for groups of channels so that memory stays under <see cref="MaxValuesInMemory"/> values
     /// (many-channel probes cost one more pass over the windows per group, not more memory).
-    /// The values array is reused between calls.
+    /// The values array is reused between calls. With <paramref name="threads"/> &gt; 1 the channels of a group are
+    /// visited on that many threads at once (the reads stay on the caller's thread), so <paramref name="visit"/>
+    /// must be safe to call for different channels at the same time.
     /// </summary>
-    public static void ForEachChannel(IRecording recording, int budgetSamples, Action<int, double[]> visit, int maxValuesInMemory = MaxValuesInMemory)
+    public static void ForEachChannel(IRecording recording, int budgetSamples, Action<int, double[]> visit, int maxValuesInMemory = MaxValuesInMemory,
+        int threads = 1)
     {
         var windows = Windows(recording.SampleCount, recording.SampleRate, budgetSamples);
         int total = (int)windows.Sum(w => (long)w.Length);
@@ -65,7 +68,8 @@ public static class StatisticsSample
                 for (int k = 0; k < channels.Length; k++) block.AsSpan(k * length, length).CopyTo(values[k].AsSpan(offset));
                 offset += length;
             }
-            for (int k = 0; k < channels.Length; k++) visit(channels[k], values[k]);
+            if (threads > 1) Parallel.For(0, channels.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, k => visit(channels[k], values[k]));
+            else for (int k = 0; k < channels.Length; k++) visit(channels[k], values[k]);
         }
     }
 }

@@ -50,7 +50,7 @@ public sealed class SessionAnalyzer(
         WarnSpikesOutside(source);
 
         Stage = "preprocessing";
-        using var prepared = Preprocessor.Prepare(source.Recording, PreprocessingOptionsFor(spec), backends.Fft);
+        using var prepared = Preprocessor.Prepare(source.Recording, PreprocessingOptionsFor(spec), backends.Fft, threads);
         var preprocessed = clock.Elapsed - opened;
         var recording = prepared.Recording;
         foreach (var bad in prepared.BadChannels.Bad)
