@@ -14,6 +14,8 @@ namespace EphysPipeline.Preprocessing;
 /// <param name="BipolarPairs">Electrode-id pairs for <see cref="ReferenceMode.Bipolar"/>.</param>
 /// <param name="BadChannels">Bad-channel thresholds, clip limits and listed electrodes.</param>
 /// <param name="Artifacts">Artifact thresholds; null = no artifact rejection.</param>
+/// <param name="Thinning">Fewer good channels per region (after re-referencing, so a common average still uses every
+/// good channel); null = all.</param>
 public sealed record PreprocessingOptions(
     int DecimationFactor = 1,
     double? NotchBaseHz = null,
@@ -21,7 +23,8 @@ public sealed record PreprocessingOptions(
     ReferenceMode Reference = ReferenceMode.None,
     IReadOnlyList<BipolarPair>? BipolarPairs = null,
     BadChannelOptions? BadChannels = null,
-    ArtifactOptions? Artifacts = null)
+    ArtifactOptions? Artifacts = null,
+    ChannelThinning? Thinning = null)
 {
     /// <summary>Bad channels and artifacts with their default thresholds, nothing else.</summary>
     public static PreprocessingOptions Default { get; } = new(BadChannels: new BadChannelOptions(), Artifacts: new ArtifactOptions());

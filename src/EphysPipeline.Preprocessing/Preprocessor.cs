@@ -60,9 +60,17 @@ public static class Preprocessor
             if (badChannels.Good.Count == 0)
                 throw new EphysInputException(raw.Source, Setting, "no good channel: " + string.Join("; ", badChannels.Bad.Select(b => $"{b.ElectrodeId} {b.Reason}")));
 
-            RecordingStage chain = new ChannelSubsetRecording(raw, badChannels.Good);
-            owned = chain;
-            if (options.Reference != ReferenceMode.None) owned = chain = new ReferencedRecording(chain, options.Reference, options.BipolarPairs);
+            var kept = options.Thinning is { KeepsAll: false } thinning ? thinning.Select(raw.Channels, badChannels.Good) : null;
+            if (kept is not null && options.Reference == ReferenceMode.Bipolar)
+                throw new EphysInputException(null, Setting, "channels per region cannot be combined with bipolar re-referencing (the pairs name their channels)");
+            RecordingStage chain;
+            if (options.Reference != ReferenceMode.None)
+            {
+                owned = chain = new ChannelSubsetRecording(raw, badChannels.Good);
+                owned = chain = new ReferencedRecording(chain, options.Reference, options.BipolarPairs);
+                if (kept is not null) owned = chain = new ChannelSubsetRecording(chain, kept);
+            }
+            else owned = chain = new ChannelSubsetRecording(raw, kept is null ? badChannels.Good : kept.Select(i => badChannels.Good[i]).ToArray());
             if (options.DecimationFactor > 1) owned = chain = new DecimatedRecording(chain, options.DecimationFactor);
             double[] notch = [];
             if (options.NotchBaseHz is { } line)

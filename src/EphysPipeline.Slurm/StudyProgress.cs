@@ -57,7 +57,7 @@ public static class StudyProgress
         string fingerprint;
         try
         {
-            fingerprint = Fingerprint.OfSession(spec, manifest.Epochs, manifest.States, configHash);
+            fingerprint = Fingerprint.OfSession(spec, manifest.Epochs, manifest.States, configHash, manifest.Regions);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -44,7 +44,7 @@ public sealed class SessionAnalyzer(
     {
         var clock = Stopwatch.StartNew();
         Stage = "open";
-        using var source = SessionSource.Open(spec, manifest.States, threads);
+        using var source = SessionSource.Open(spec, manifest.States, manifest.Regions, threads);
         double injection = source.InjectionTime(spec);
         var opened = clock.Elapsed;
         WarnSpikesOutside(source);
@@ -259,7 +259,8 @@ public sealed class SessionAnalyzer(
                 FlatFraction: p.BadChannels.Detect ? p.BadChannels.FlatStdFraction : 0,
                 ClippedFraction: p.BadChannels.Detect ? p.BadChannels.ClippedFraction : double.PositiveInfinity,
                 Listed: spec.BadChannels),
-            Artifacts: p.Artifacts.Enabled ? new ArtifactOptions(p.Artifacts.K, p.Artifacts.DilateS) : null);
+            Artifacts: p.Artifacts.Enabled ? new ArtifactOptions(p.Artifacts.K, p.Artifacts.DilateS) : null,
+            Thinning: new ChannelThinning(manifest.Regions.Step, manifest.Regions.MaxPerRegion));
     }
 
     private SessionSummary Summary(IRecording raw, IRecording analysed, PreparedRecording prepared, IReadOnlyList<EpochPlan> epochs,

@@ -32,7 +32,8 @@ internal sealed class SessionSource : IDisposable
     public IReadOnlyDictionary<string, IReadOnlyList<EpochInterval>> Intervals { get; }
 
     /// <param name="threads">Threads that may decompress the recording's chunks.</param>
-    public static SessionSource Open(SessionSpec spec, IReadOnlyList<StateDefinition> states, int threads = 1)
+    /// <param name="regions">The manifest's region groups (applied after the session's region overrides).</param>
+    public static SessionSource Open(SessionSpec spec, IReadOnlyList<StateDefinition> states, RegionSelection regions, int threads = 1)
     {
         if (spec.Layout is { } layout)
         {
@@ -41,7 +42,7 @@ internal sealed class SessionSource : IDisposable
                 : new StateSource(s, null, "a plain-HDF5 recording has no NWB interval tables or behavioural series")).ToList();
             var raw = plain.Open(spec.File);
             raw.DecodeThreads = threads;
-            return new SessionSource(WithRegions(raw, spec), [], new Dictionary<string, IReadOnlyList<EpochInterval>>(), sources);
+            return new SessionSource(WithRegions(raw, spec, regions), [], new Dictionary<string, IReadOnlyList<EpochInterval>>(), sources);
         }
         using var nwb = NwbFile.Open(spec.File);
         var recording = nwb.OpenSeries(spec.Series);
@@ -49,7 +50,7 @@ internal sealed class SessionSource : IDisposable
         try
         {
             var intervals = nwb.ReadIntervals();
-            return new SessionSource(WithRegions(recording, spec), nwb.ReadUnits(), intervals,
+            return new SessionSource(WithRegions(recording, spec, regions), nwb.ReadUnits(), intervals,
                 states.Select(s => StateReader.Read(nwb, intervals, s)).ToList());
         }
         catch
@@ -74,17 +75,17 @@ internal sealed class SessionSource : IDisposable
 
     public void Dispose() => Recording.Dispose();
 
-    private static IRecording WithRegions(IRecording recording, SessionSpec spec) =>
-        spec.RegionOverrides.Count == 0 && spec.Channels is null ? recording : new SelectedRecording(recording, spec);
+    private static IRecording WithRegions(IRecording recording, SessionSpec spec, RegionSelection regions) =>
+        spec.RegionOverrides.Count == 0 && spec.Channels is null && regions.Groups.Count == 0 ? recording : new SelectedRecording(recording, spec, regions);
 }
 
-/// <summary>The manifest's channel subset and region overrides over a recording.</summary>
+/// <summary>The manifest's channel subset, region overrides and region groups over a recording.</summary>
 internal sealed class SelectedRecording : IRecording
 {
     private readonly IRecording _parent;
     private readonly int[] _positions;
 
-    public SelectedRecording(IRecording parent, SessionSpec spec)
+    public SelectedRecording(IRecording parent, SessionSpec spec, RegionSelection regions)
     {
         _parent = parent;
         var channels = parent.Channels;
@@ -99,7 +100,11 @@ internal sealed class SelectedRecording : IRecording
         Channels = _positions.Select((p, i) =>
         {
             var c = channels[p];
-            return new ChannelInfo(i, c.ElectrodeId, spec.RegionOverrides.TryGetValue(c.ElectrodeId, out var region) ? region : c.Region, c.Group);
+            var location = spec.RegionOverrides.TryGetValue(c.ElectrodeId, out var region) ? region : c.Region;
+            var group = regions.GroupOf(location, out var conflict)
+                ?? throw new EphysInputException(spec.File, parent.Source,
+                    $"electrode {c.ElectrodeId}: location '{location}' matches region groups {conflict!.Value.A} and {conflict.Value.B} (session {spec.Id}); a location may belong to one group");
+            return new ChannelInfo(i, c.ElectrodeId, group, c.Group);
         }).ToList();
     }
 

@@ -13,6 +13,14 @@ internal sealed class ManifestDocument
     public List<SessionDocument>? Sessions { get; set; }
     public string? SessionsCsv { get; set; }
     public Dictionary<string, StateDocument?>? States { get; set; }
+    public Dictionary<string, List<string>?>? RegionGroups { get; set; }
+    public ChannelsPerRegionDocument? ChannelsPerRegion { get; set; }
+}
+
+internal sealed class ChannelsPerRegionDocument
+{
+    public int? Step { get; set; }
+    public int? Max { get; set; }
 }
 
 internal sealed class SessionDocument

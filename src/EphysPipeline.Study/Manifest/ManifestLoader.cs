@@ -102,7 +102,31 @@ public static class ManifestLoader
             referenceEpoch,
             epochs,
             sessions)
-        { States = ReadStates(doc.States, problems) };
+        { States = ReadStates(doc.States, problems), Regions = ReadRegions(doc, problems) };
+    }
+
+    private static RegionSelection ReadRegions(ManifestDocument doc, List<string> problems)
+    {
+        var groups = new List<RegionGroup>();
+        foreach (var (name, patterns) in doc.RegionGroups ?? [])
+        {
+            var where = $"region_groups.{name}";
+            if (string.IsNullOrWhiteSpace(name)) problems.Add("region_groups: a group needs a name");
+            else if (patterns is null || patterns.Count == 0 || patterns.Any(string.IsNullOrWhiteSpace))
+                problems.Add($"{where}: list the electrode locations it groups, e.g. [CA1, CA3, DG] ('*' matches any characters)");
+            else groups.Add(new RegionGroup(name, patterns.Select(p => p.Trim()).ToList()));
+        }
+        int step = 1;
+        int? max = null;
+        if (doc.ChannelsPerRegion is { } c)
+        {
+            if (c.Step is null && c.Max is null) problems.Add("channels_per_region: give step: (every n-th channel of each region) and/or max: (at most n per region)");
+            if (c.Step is < 1) problems.Add($"channels_per_region.step must be ≥ 1, got {c.Step}");
+            if (c.Max is < 1) problems.Add($"channels_per_region.max must be ≥ 1, got {c.Max}");
+            step = Math.Max(1, c.Step ?? 1);
+            max = c.Max is >= 1 ? c.Max : null;
+        }
+        return new RegionSelection(groups, step, max);
     }
 
     private static List<StateDefinition> ReadStates(Dictionary<string, StateDocument?>? documents, List<string> problems)

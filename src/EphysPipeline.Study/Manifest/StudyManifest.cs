@@ -42,6 +42,9 @@ public sealed record StudyManifest(
     /// <summary>The states of the manifest's states: block, in the order given (empty: no stratification).</summary>
     public IReadOnlyList<StateDefinition> States { get; init; } = [];
 
+    /// <summary>Coarser region groups and fewer channels per region (manifest region_groups:, channels_per_region:).</summary>
+    public RegionSelection Regions { get; init; } = RegionSelection.None;
+
     /// <summary>The names of <see cref="States"/>.</summary>
     public IReadOnlyList<string> StateNames => States.Select(s => s.Name).ToList();
 }

@@ -63,6 +63,49 @@ public class FixtureStudyTests
     }
 
     [Fact]
+    public void RegionGroupsAndChannelsPerRegionShapeTheTables()
+    {
+        using var dir = Fixtures.TempDir();
+        var path = dir.File("study.yaml");
+        File.WriteAllText(path, $"""
+            study: regions
+            output: out
+            epochs:
+              baseline: [-50, -5]
+              acute: [10, 55]
+            region_groups:
+              PFC: [PL, IL, "ACA*"]
+              HPC: [CA1, CA3, DG]
+            channels_per_region: {"{max: 2}"}
+            sessions:
+              - id: ket
+                file: {Fixtures.PathOf("nwb/ketamine_m01.nwb")}
+                subject: m01
+                drug: saline
+                injection_s: 60
+                regions: {"{0: PL, 1: IL, 2: ACAd5, 3: ACAv2/3, 4: CA1, 5: CA3, 6: DG, 7: VISp5}"}
+            """);
+        var manifest = ManifestLoader.Load(path);
+        var outcome = new StudyRunner(manifest, new AnalysisConfig(), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 2 });
+        Assert.Empty(outcome.Failures);
+
+        var metrics = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Metrics)).Skip(1).Select(CsvFormat.SplitLine).ToList();
+        var channels = metrics.Select(r => (Channel: r[6], Region: r[7])).Distinct().OrderBy(c => long.Parse(c.Channel, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        // PFC (4 channels) and HPC (3) keep 2 each, spread over the group; VISp5 is in no group and keeps its name.
+        Assert.Equal([("1", "PFC"), ("3", "PFC"), ("4", "HPC"), ("6", "HPC"), ("7", "VISp5")], channels);
+        var pairs = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Pairs)).Skip(1).Select(CsvFormat.SplitLine).ToList();
+        Assert.Equal(10, pairs.Select(p => (p[7], p[8])).Distinct().Count());
+        var sessions = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Sessions));
+        Assert.Contains(",8,8,", sessions[1]);
+
+        // The selection is part of the session's fingerprint: without it the session is analysed again.
+        Assert.NotEqual(Fingerprint.OfSession(manifest.Sessions[0], manifest.Epochs, manifest.States, "h", manifest.Regions),
+            Fingerprint.OfSession(manifest.Sessions[0], manifest.Epochs, manifest.States, "h"));
+        Assert.Equal(Fingerprint.OfSession(manifest.Sessions[0], manifest.Epochs, manifest.States, "h", RegionSelection.None),
+            Fingerprint.OfSession(manifest.Sessions[0], manifest.Epochs, manifest.States, "h"));
+    }
+
+    [Fact]
     public void MultitaperAndDecimatedEntropyWhenConfigured()
     {
         using var dir = Fixtures.TempDir();

@@ -198,6 +198,51 @@ public class ManifestLoaderTests
     }
 
     [Fact]
+    public void RegionGroupsAndChannelsPerRegion()
+    {
+        using var dir = Fixtures.TempDir();
+        const string session = """
+            sessions:
+              - {id: s1, file: a.nwb, subject: m01, drug: saline, injection_s: 240}
+            """;
+        var path = Write(dir, $$"""
+            study: demo
+            {{Epochs}}
+            {{session}}
+            region_groups:
+              HPC: [CA1, CA3, DG]
+              VIS: ["VISp*", VISl?]
+            channels_per_region: {step: 2, max: 8}
+            """, "a.nwb");
+        var regions = ManifestLoader.Load(path).Regions;
+        Assert.Equal(["HPC", "VIS"], regions.Groups.Select(g => g.Name));
+        Assert.Equal((2, 8), (regions.Step, regions.MaxPerRegion!.Value));
+        Assert.Equal("HPC", regions.GroupOf("CA3", out _));
+        Assert.Equal("VIS", regions.GroupOf("VISp2/3", out _));
+        Assert.Equal("VIS", regions.GroupOf("VISl5", out _));
+        Assert.Equal("VISl23", regions.GroupOf("VISl23", out _));
+        Assert.Equal("ca1", regions.GroupOf("ca1", out _));
+        Assert.True(ManifestLoader.Load(Write(dir, $"study: demo\n{Epochs}\n{session}", "a.nwb")).Regions.IsNone);
+
+        var overlapping = new RegionSelection([new RegionGroup("A", ["CA*"]), new RegionGroup("B", ["CA1"])], 1, null);
+        Assert.Null(overlapping.GroupOf("CA1", out var conflict));
+        Assert.Equal(("A", "B"), conflict);
+
+        path = Write(dir, $$"""
+            study: demo
+            {{Epochs}}
+            {{session}}
+            region_groups:
+              HPC: []
+            channels_per_region: {step: 0, max: -1}
+            """, "a.nwb");
+        var e = Assert.Throws<StudyValidationException>(() => ManifestLoader.Load(path));
+        Assert.Contains(e.Problems, p => p.StartsWith("region_groups.HPC", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.Contains("channels_per_region.step"));
+        Assert.Contains(e.Problems, p => p.Contains("channels_per_region.max"));
+    }
+
+    [Fact]
     public void MissingManifestIsAnInputError()
     {
         var e = Assert.Throws<EphysInputException>(() => ManifestLoader.Load("/nonexistent/study.yaml"));
