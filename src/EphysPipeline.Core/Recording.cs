@@ -14,6 +14,9 @@ public sealed record ChannelInfo(int Index, long ElectrodeId, string Region, str
 /// <param name="Region">Region of the unit's first electrode, or "unknown".</param>
 public sealed record UnitInfo(long Id, double[] SpikeTimes, IReadOnlyList<long> ElectrodeIds, string Region);
 
+/// <summary>A per-unit column of a units table: <see cref="Numbers"/> for numeric columns, else <see cref="Texts"/>.</summary>
+public sealed record UnitColumn(string Name, double[]? Numbers, string[]? Texts);
+
 /// <summary>A time interval of the session (NWB epochs / intervals), seconds on the file's clock.</summary>
 public sealed record EpochInterval(double Start, double Stop, IReadOnlyList<string> Tags);
 

@@ -144,6 +144,34 @@ public sealed partial class NwbFile : IDisposable
         return units;
     });
 
+    /// <summary>
+    /// One per-unit column of the units table (e.g. quality, isi_violations, presence_ratio): numbers for integer and
+    /// float columns, text for string columns. Ragged columns (with an _index) and other types are errors naming the
+    /// column, as is a column the table does not have (with the columns it does have).
+    /// </summary>
+    public UnitColumn ReadUnitColumn(string column, int unitCount) => Hdf5Input.Guard(FileName, "/units/" + column, () =>
+    {
+        var path = "/units/" + column;
+        if (column.Length == 0 || column.Contains('/') || file.KindOf(path) != Hdf5ObjectKind.Dataset)
+        {
+            var columns = file.KindOf("units") == Hdf5ObjectKind.Group
+                ? Hdf5Input.Guard(FileName, "/units", () => { using var g = file.OpenGroup("units"); return g.Members(); })
+                    .Where(m => m.Kind == Hdf5ObjectKind.Dataset && !m.Name.EndsWith("_index", StringComparison.Ordinal) && m.Name != "id")
+                    .Select(m => m.Name).ToList()
+                : [];
+            throw new EphysInputException(FileName, path, $"the units table has no column '{column}' (columns: {(columns.Count == 0 ? "none" : string.Join(", ", columns))})");
+        }
+        if (file.Exists(path + "_index")) throw new EphysInputException(FileName, path, "a ragged column (one list per unit) cannot filter units");
+        using var dataset = file.OpenDataset(path);
+        var shape = dataset.Shape;
+        if (shape.Length != 1 || shape[0] != unitCount)
+            throw new EphysInputException(FileName, path, $"shape ({string.Join(", ", shape)}) is not one value for each of the {unitCount} units");
+        var type = dataset.ElementType;
+        if (type.IsNumeric) return new UnitColumn(column, dataset.ReadAll<double>(), null);
+        if (type.Class == Hdf5TypeClass.String) return new UnitColumn(column, null, dataset.ReadStrings());
+        throw new EphysInputException(FileName, path, $"{type} values; unit filters compare numbers or text");
+    });
+
     /// <summary>Every /intervals table with start_time and stop_time (epochs, trials, ...), by name.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<EpochInterval>> ReadIntervals() => Hdf5Input.Guard(FileName, null, () =>
     {

@@ -15,7 +15,7 @@ public static class Fingerprint
     private const int Edge = 1 << 20;
 
     public static string OfSession(SessionSpec session, IReadOnlyList<EpochWindow> epochs, IReadOnlyList<StateDefinition> states, string configHash,
-        RegionSelection? regions = null)
+        RegionSelection? regions = null, UnitFilter? units = null)
     {
         var info = new FileInfo(session.File);
         var inputs = new Dictionary<string, object?>
@@ -31,6 +31,7 @@ public static class Fingerprint
         // Only when there are states, so that studies without any keep their fingerprints (and their finished sessions).
         if (states.Count > 0) inputs["states"] = states;
         if (regions is { IsNone: false }) inputs["regions"] = regions;
+        if (units is { IsNone: false }) inputs["units"] = units;
         return Sha256(JsonSerializer.Serialize(inputs));
     }
 

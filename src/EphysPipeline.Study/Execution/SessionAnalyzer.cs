@@ -44,10 +44,12 @@ public sealed class SessionAnalyzer(
     {
         var clock = Stopwatch.StartNew();
         Stage = "open";
-        using var source = SessionSource.Open(spec, manifest.States, manifest.Regions, threads);
+        using var source = SessionSource.Open(spec, manifest.States, manifest.Regions, manifest.Units, threads);
         double injection = source.InjectionTime(spec);
         var opened = clock.Elapsed;
         WarnSpikesOutside(source);
+        if (source.UnitsInTable > 0 && source.Units.Count == 0)
+            warn($"no unit of the {source.UnitsInTable} in the units table passes the manifest's units: filter");
 
         Stage = "preprocessing";
         using var prepared = Preprocessor.Prepare(source.Recording, PreprocessingOptionsFor(spec), backends.Fft, threads);

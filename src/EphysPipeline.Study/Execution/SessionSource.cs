@@ -29,11 +29,15 @@ internal sealed class SessionSource : IDisposable
 
     public IReadOnlyList<UnitInfo> Units { get; }
 
+    /// <summary>Units in the file's table, before the manifest's unit filter.</summary>
+    public int UnitsInTable { get; private init; }
+
     public IReadOnlyDictionary<string, IReadOnlyList<EpochInterval>> Intervals { get; }
 
     /// <param name="threads">Threads that may decompress the recording's chunks.</param>
     /// <param name="regions">The manifest's region groups (applied after the session's region overrides).</param>
-    public static SessionSource Open(SessionSpec spec, IReadOnlyList<StateDefinition> states, RegionSelection regions, int threads = 1)
+    /// <param name="units">The manifest's unit filter.</param>
+    public static SessionSource Open(SessionSpec spec, IReadOnlyList<StateDefinition> states, RegionSelection regions, UnitFilter units, int threads = 1)
     {
         if (spec.Layout is { } layout)
         {
@@ -50,8 +54,10 @@ internal sealed class SessionSource : IDisposable
         try
         {
             var intervals = nwb.ReadIntervals();
-            return new SessionSource(WithRegions(recording, spec, regions), nwb.ReadUnits(), intervals,
-                states.Select(s => StateReader.Read(nwb, intervals, s)).ToList());
+            var all = nwb.ReadUnits();
+            var kept = units.Apply(all, column => nwb.ReadUnitColumn(column, all.Count), spec.File);
+            return new SessionSource(WithRegions(recording, spec, regions), kept, intervals,
+                states.Select(s => StateReader.Read(nwb, intervals, s)).ToList()) { UnitsInTable = all.Count };
         }
         catch
         {

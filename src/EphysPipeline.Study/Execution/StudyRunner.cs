@@ -68,7 +68,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         var todo = new List<(SessionSpec Spec, string Fingerprint)>();
         foreach (var spec in selected)
         {
-            var fingerprint = Fingerprint.OfSession(spec, manifest.Epochs, manifest.States, _configHash, manifest.Regions);
+            var fingerprint = Fingerprint.OfSession(spec, manifest.Epochs, manifest.States, _configHash, manifest.Regions, manifest.Units);
             if (options.Force || !SessionStore.IsFinished(SessionStore.Folder(manifest.OutputDirectory, spec.Id), fingerprint))
                 todo.Add((spec, fingerprint));
         }

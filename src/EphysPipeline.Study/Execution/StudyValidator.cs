@@ -24,7 +24,7 @@ public static class StudyValidator
         long? bytes = null;
         try
         {
-            using var source = SessionSource.Open(spec, manifest.States, manifest.Regions);
+            using var source = SessionSource.Open(spec, manifest.States, manifest.Regions, manifest.Units);
             double injection = source.InjectionTime(spec);
             foreach (var problem in EpochPlanner.Check(manifest.Epochs, source.Recording, injection))
                 problems.Add($"{spec.Id}: {problem}");

@@ -15,6 +15,14 @@ internal sealed class ManifestDocument
     public Dictionary<string, StateDocument?>? States { get; set; }
     public Dictionary<string, List<string>?>? RegionGroups { get; set; }
     public ChannelsPerRegionDocument? ChannelsPerRegion { get; set; }
+    public UnitsDocument? Units { get; set; }
+}
+
+internal sealed class UnitsDocument
+{
+    public Dictionary<string, string?>? Equal { get; set; }
+    public Dictionary<string, string?>? Min { get; set; }
+    public Dictionary<string, string?>? Max { get; set; }
 }
 
 internal sealed class ChannelsPerRegionDocument

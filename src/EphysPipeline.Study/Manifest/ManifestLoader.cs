@@ -102,7 +102,31 @@ public static class ManifestLoader
             referenceEpoch,
             epochs,
             sessions)
-        { States = ReadStates(doc.States, problems), Regions = ReadRegions(doc, problems) };
+        { States = ReadStates(doc.States, problems), Regions = ReadRegions(doc, problems), Units = ReadUnitFilter(doc.Units, problems) };
+    }
+
+    private static UnitFilter ReadUnitFilter(UnitsDocument? doc, List<string> problems)
+    {
+        if (doc is null) return UnitFilter.None;
+        if (doc.Equal is null && doc.Min is null && doc.Max is null)
+            problems.Add("units: give equal: (e.g. {quality: good}), min: and/or max: (e.g. {isi_violations: 0.5}) over units-table columns");
+        var equal = new List<KeyValuePair<string, string>>();
+        foreach (var (column, value) in doc.Equal ?? [])
+        {
+            if (value is null) problems.Add($"units.equal.{column}: give the value to keep");
+            else equal.Add(new(column, value));
+        }
+        List<KeyValuePair<string, double>> Bounds(Dictionary<string, string?>? bounds, string key)
+        {
+            var list = new List<KeyValuePair<string, double>>();
+            foreach (var (column, value) in bounds ?? [])
+            {
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)) list.Add(new(column, v));
+                else problems.Add($"units.{key}.{column}: '{value}' is not a number");
+            }
+            return list;
+        }
+        return new UnitFilter(equal, Bounds(doc.Min, "min"), Bounds(doc.Max, "max"));
     }
 
     private static RegionSelection ReadRegions(ManifestDocument doc, List<string> problems)

@@ -45,6 +45,9 @@ public sealed record StudyManifest(
     /// <summary>Coarser region groups and fewer channels per region (manifest region_groups:, channels_per_region:).</summary>
     public RegionSelection Regions { get; init; } = RegionSelection.None;
 
+    /// <summary>Which sorted units take part (manifest units:), by the units table's columns.</summary>
+    public UnitFilter Units { get; init; } = UnitFilter.None;
+
     /// <summary>The names of <see cref="States"/>.</summary>
     public IReadOnlyList<string> StateNames => States.Select(s => s.Name).ToList();
 }

@@ -106,6 +106,52 @@ public class FixtureStudyTests
     }
 
     [Fact]
+    public void UnitsFilterKeepsTheUnitsWhoseTableColumnsPass()
+    {
+        using var dir = Fixtures.TempDir();
+        var copy = dir.File("ket.nwb");
+        File.Copy(Fixtures.PathOf("nwb/ketamine_m01.nwb"), copy);
+        using (var file = EphysPipeline.Native.Hdf5.Hdf5File.OpenReadWrite(copy))
+        {
+            file.WriteStrings("units/quality", ["good", "good", "noise", "good", "mua", "good", "good", "good"]).Dispose();
+            file.WriteDataset<double>("units/isi_violations", [0.1, 0.9, 0.0, 0.2, 0.1, double.NaN, 0.3, 0.05]);
+        }
+        string Study(string units) => $"""
+            study: units
+            output: out
+            epochs:
+              baseline: [-50, -5]
+              acute: [10, 55]
+            units: {units}
+            sessions:
+              - id: ket
+                file: {copy}
+                subject: m01
+                drug: saline
+                injection_s: 60
+            """;
+        var path = dir.File("study.yaml");
+        File.WriteAllText(path, Study("{equal: {quality: good}, max: {isi_violations: 0.25}}"));
+        var manifest = ManifestLoader.Load(path);
+        var outcome = new StudyRunner(manifest, new AnalysisConfig(), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 1 });
+        Assert.Empty(outcome.Failures);
+        var units = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Units)).Skip(1).Select(l => CsvFormat.SplitLine(l)[5]).Distinct().ToList();
+        // 1: isi 0.9; 2, 4: quality; 5: NaN fails the bound; 6: isi 0.3.
+        Assert.Equal(["0", "3", "7"], units);
+
+        File.WriteAllText(path, Study("{min: {presence_ratio: 0.9}}"));
+        manifest = ManifestLoader.Load(path);
+        outcome = new StudyRunner(manifest, new AnalysisConfig(), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 1 });
+        var failure = Assert.Single(outcome.Failures);
+        Assert.Contains("/units/presence_ratio", failure.Reason);
+        Assert.Contains("no column 'presence_ratio' (columns: electrodes, isi_violations, quality, spike_times)", failure.Reason);
+
+        File.WriteAllText(path, Study("{min: {quality: 1}}"));
+        outcome = new StudyRunner(ManifestLoader.Load(path), new AnalysisConfig(), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 1 });
+        Assert.Contains("needs a numeric column", Assert.Single(outcome.Failures).Reason);
+    }
+
+    [Fact]
     public void MultitaperAndDecimatedEntropyWhenConfigured()
     {
         using var dir = Fixtures.TempDir();

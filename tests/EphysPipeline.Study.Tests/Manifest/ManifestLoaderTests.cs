@@ -243,6 +243,30 @@ public class ManifestLoaderTests
     }
 
     [Fact]
+    public void UnitFilterValuesAreChecked()
+    {
+        using var dir = Fixtures.TempDir();
+        var path = Write(dir, $$"""
+            study: demo
+            {{Epochs}}
+            sessions:
+              - {id: s1, file: a.nwb, subject: m01, drug: saline, injection_s: 240}
+            units:
+              equal: {quality: good}
+              min: {presence_ratio: 0.9}
+              max: {isi_violations: 0.5, amplitude_cutoff: 0.1}
+            """, "a.nwb");
+        var units = ManifestLoader.Load(path).Units;
+        Assert.Equal([new KeyValuePair<string, string>("quality", "good")], units.Equal);
+        Assert.Equal(["quality", "presence_ratio", "isi_violations", "amplitude_cutoff"], units.Columns);
+        Assert.Equal(0.1, units.Max[1].Value);
+
+        File.WriteAllText(path, File.ReadAllText(path).Replace("0.9}", "high}", StringComparison.Ordinal));
+        var e = Assert.Throws<StudyValidationException>(() => ManifestLoader.Load(path));
+        Assert.Contains("units.min.presence_ratio: 'high' is not a number", e.Problems);
+    }
+
+    [Fact]
     public void MissingManifestIsAnInputError()
     {
         var e = Assert.Throws<EphysInputException>(() => ManifestLoader.Load("/nonexistent/study.yaml"));
