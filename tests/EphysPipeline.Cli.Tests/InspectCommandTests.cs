@@ -41,6 +41,27 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public void Session_folder_lists_every_series_of_every_file_and_suggests_a_manifest()
+    {
+        using var dir = Fixtures.TempDir();
+        foreach (var name in new[] { "ketamine_m01.nwb", "psilocybin_m02_lfp.nwb", "saline_m01_timestamps.nwb" })
+            File.Copy(Fixtures.PathOf("nwb/" + name), Path.Combine(dir.Path, name));
+        File.WriteAllText(Path.Combine(dir.Path, "broken.nwb"), "not hdf5");
+        var (code, output, error) = Run("inspect", dir.Path);
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Matches(@"ketamine_m01\.nwb\s+/acquisition/ElectricalSeries\s+shank_HPC, shank_PFC\s+1000\s+8\s+HPC 4, PFC 4\s+0\.000–180\.000", output);
+        Assert.Matches(@"psilocybin_m02_lfp\.nwb\s+/processing/ecephys/LFP/LFP\s+", output);
+        Assert.Matches(@"saline_m01_timestamps\.nwb\s+/acquisition/ElectricalSeries\s+shank_HPC, shank_PFC\s+1000\s+4\s+HPC 2, PFC 2\s+0\.000–120\.000", output);
+        Assert.Matches(@"broken\.nwb\s+—\s+0\s+.*not an HDF5 file", output);
+        Assert.Contains("time covered by every series (s)  0.000–120.000 (120.0 s)", output);
+        Assert.Contains("  - id: psilocybin_m02_lfp", output);
+        Assert.Contains("    series: /processing/ecephys/LFP/LFP", output);
+        Assert.Contains("    injection_tag: drug", output);
+        Assert.Contains("# pharmacology: psilocybin i.p. at 60 s", output);
+    }
+
+    [Fact]
     public void Behavioural_series_and_interval_tables_are_listed_with_a_state_entry()
     {
         using var dir = Fixtures.TempDir();

@@ -14,17 +14,32 @@ public static class InspectCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "NWB file, or plain HDF5 file with --layout (.kwd files use the Open Ephys layout)" };
+        var file = new Argument<FileInfo>("file") { Description = "NWB file, plain HDF5 file with --layout (.kwd files use the Open Ephys layout), or a session folder of NWB files" };
         var layout = new Option<FileInfo?>("--layout") { Description = "YAML layout of a plain (non-NWB) HDF5 file: dataset, sample_rate[_attribute], orientation, scale_*" };
         var scan = new Option<bool>("--scan") { Description = "Read every sample and count NaN/Inf values" };
         var inProcess = new Option<bool>("--in-process") { Description = "Read the file in this process, not in a child process (for debugging: a native crash then ends inspect)" };
         // The parent's terminal (width:colour system) for a child that renders tables into a pipe.
         var terminal = new Option<string?>("--terminal") { Hidden = true };
-        var command = new Command("inspect", "Show the series, channels, regions, units, epochs, subject and pharmacology of a recording") { file, layout, scan, inProcess, terminal };
+        // A folder's child: one file's summary as a JSON line.
+        var summary = new Option<bool>("--summary-json") { Hidden = true };
+        var command = new Command("inspect", "Show the series, channels, regions, units, epochs, subject and pharmacology of a recording, or every series of a session folder")
+        {
+            file, layout, scan, inProcess, terminal, summary,
+        };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!.FullName;
             string? layoutPath = parse.GetValue(layout)?.FullName;
+            if (Directory.Exists(path))
+            {
+                if (layoutPath is not null || parse.GetValue(scan)) throw new EphysInputException(path, null, "--layout and --scan apply to one file, not a folder");
+                return InspectFolder.Run(path, parse.GetValue<bool>("--verbose"));
+            }
+            if (parse.GetValue(summary))
+            {
+                InspectFolder.WriteSummary(path, Console.Out);
+                return EphysCli.Ok;
+            }
             if (!parse.GetValue(inProcess)) return InChild(path, layoutPath, parse.GetValue(scan), parse.GetValue<bool>("--verbose"));
             FaultInjection.At(FaultInjection.ProbeVariable, System.IO.Path.GetFileName(path));
             var report = Build(path, layoutPath, parse.GetValue(scan));
@@ -229,39 +244,12 @@ public sealed class InspectReport(string path)
     }
 
     /// <summary>Plain text: a title line, then tab-free columns padded with spaces.</summary>
-    public void WritePlain(TextWriter output)
-    {
-        foreach (var (title, header, rows) in Sections())
-        {
-            output.WriteLine($"== {title}");
-            if (rows.Count == 0)
-            {
-                output.WriteLine("(none)");
-                output.WriteLine();
-                continue;
-            }
-            var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => i < r.Length ? r[i].Length : 0))).ToArray();
-            output.WriteLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
-            foreach (var row in rows)
-                output.WriteLine(string.Join("  ", row.Select((v, i) => v.PadRight(widths[i]))).TrimEnd());
-            output.WriteLine();
-        }
-    }
+    public void WritePlain(TextWriter output) => ReportTables.WritePlain(Sections(), output);
 
     /// <summary>Spectre.Console tables for a terminal.</summary>
-    public void WriteTables(IAnsiConsole console)
-    {
-        foreach (var (title, header, rows) in Sections())
-        {
-            var table = new Table().Title($"[bold]{Markup.Escape(title)}[/]").Border(TableBorder.Rounded);
-            foreach (var h in header) table.AddColumn(Markup.Escape(h));
-            if (rows.Count == 0) table.AddRow(header.Select((_, i) => i == 0 ? "(none)" : "").ToArray());
-            foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
-            console.Write(table);
-        }
-    }
+    public void WriteTables(IAnsiConsole console) => ReportTables.WriteTables(Sections(), console);
 
-    private static string Ranges(IEnumerable<int> indices)
+    internal static string Ranges(IEnumerable<int> indices)
     {
         var sorted = indices.Order().ToArray();
         var parts = new List<string>();
@@ -280,4 +268,41 @@ internal static class InspectReportLimits
 {
     /// <summary>Above this many channels only the region summary is shown.</summary>
     internal const int MaxChannelRows = 64;
+}
+
+/// <summary>Titled tables as plain text or Spectre.Console tables (inspect's two renderings).</summary>
+internal static class ReportTables
+{
+    /// <summary>Plain text: a title line, then tab-free columns padded with spaces.</summary>
+    public static void WritePlain(IEnumerable<(string Title, string[] Header, List<string[]> Rows)> sections, TextWriter output)
+    {
+        foreach (var (title, header, rows) in sections)
+        {
+            output.WriteLine($"== {title}");
+            if (rows.Count == 0)
+            {
+                output.WriteLine("(none)");
+                output.WriteLine();
+                continue;
+            }
+            var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => i < r.Length ? r[i].Length : 0))).ToArray();
+            output.WriteLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
+            foreach (var row in rows)
+                output.WriteLine(string.Join("  ", row.Select((v, i) => v.PadRight(widths[i]))).TrimEnd());
+            output.WriteLine();
+        }
+    }
+
+    /// <summary>Spectre.Console tables for a terminal.</summary>
+    public static void WriteTables(IEnumerable<(string Title, string[] Header, List<string[]> Rows)> sections, IAnsiConsole console)
+    {
+        foreach (var (title, header, rows) in sections)
+        {
+            var table = new Table().Title($"[bold]{Markup.Escape(title)}[/]").Border(TableBorder.Rounded);
+            foreach (var h in header) table.AddColumn(Markup.Escape(h));
+            if (rows.Count == 0) table.AddRow(header.Select((_, i) => i == 0 ? "(none)" : "").ToArray());
+            foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
+            console.Write(table);
+        }
+    }
 }
