@@ -57,7 +57,7 @@ public static class StudyProgress
         string fingerprint;
         try
         {
-            fingerprint = Fingerprint.OfSession(spec, manifest.Epochs, manifest.States, configHash, manifest.Regions, manifest.Units);
+            fingerprint = Fingerprint.OfSession(spec, manifest, configHash);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -72,12 +72,13 @@ internal sealed class ArrayRecording : IRecording
 {
     private readonly double[][] _rows;
 
-    public ArrayRecording(double[][] rows, double sampleRate, int preferredBlock = 1000, string[]? regions = null)
+    public ArrayRecording(double[][] rows, double sampleRate, int preferredBlock = 1000, string[]? regions = null, double startTime = 0, long firstId = 100)
     {
         _rows = rows;
         SampleRate = sampleRate;
         PreferredBlockSamples = preferredBlock;
-        Channels = rows.Select((_, i) => new ChannelInfo(i, 100 + i, regions?[i] ?? (i < rows.Length / 2 ? "PFC" : "HPC"), "shank0")).ToArray();
+        StartTime = startTime;
+        Channels = rows.Select((_, i) => new ChannelInfo(i, firstId + i, regions?[i] ?? (i < rows.Length / 2 ? "PFC" : "HPC"), "shank0")).ToArray();
     }
 
     public string Source => "memory";
@@ -86,7 +87,7 @@ internal sealed class ArrayRecording : IRecording
 
     public long SampleCount => _rows.Length == 0 ? 0 : _rows[0].Length;
 
-    public double StartTime => 0;
+    public double StartTime { get; }
 
     public IReadOnlyList<ChannelInfo> Channels { get; }
 

@@ -49,7 +49,7 @@ internal sealed class TestStudy : IDisposable
         var folder = SessionStore.Folder(Manifest.OutputDirectory, id);
         Directory.CreateDirectory(folder);
         var record = new SessionRecord(id, status, status == "ok" ? "" : "open", status == "ok" ? "" : "cannot be opened as HDF5",
-            fingerprint ?? Fingerprint.OfSession(spec, Manifest.Epochs, Manifest.States, ConfigLoader.Hash(Config)), 1.0, []);
+            fingerprint ?? Fingerprint.OfSession(spec, Manifest, ConfigLoader.Hash(Config)), 1.0, []);
         File.WriteAllText(Path.Combine(folder, SessionStore.StatusFile), JsonSerializer.Serialize(record));
     }
 

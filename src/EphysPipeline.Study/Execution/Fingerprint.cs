@@ -14,9 +14,9 @@ public static class Fingerprint
 {
     private const int Edge = 1 << 20;
 
-    public static string OfSession(SessionSpec session, IReadOnlyList<EpochWindow> epochs, IReadOnlyList<StateDefinition> states, string configHash,
-        RegionSelection? regions = null, UnitFilter? units = null)
+    public static string OfSession(SessionSpec session, StudyManifest manifest, string configHash)
     {
+        var (epochs, states, regions, units) = (manifest.Epochs, manifest.States, manifest.Regions, manifest.Units);
         var info = new FileInfo(session.File);
         var inputs = new Dictionary<string, object?>
         {
@@ -30,6 +30,14 @@ public static class Fingerprint
         };
         // Only when there are states, so that studies without any keep their fingerprints (and their finished sessions).
         if (states.Count > 0) inputs["states"] = states;
+        if (session.Probes is { } probes)
+            inputs["probes"] = probes.Select(p => new Dictionary<string, object?>
+            {
+                ["name"] = p.Name, ["series"] = p.Series, ["file"] = Path.GetFileName(p.File), ["size"] = new FileInfo(p.File).Length,
+                ["mtime"] = new FileInfo(p.File).LastWriteTimeUtc.Ticks, ["head"] = HashRange(p.File, 0, (int)Math.Min(Edge, new FileInfo(p.File).Length)),
+            }).ToList();
+        // The tables' probe columns: a session of one series in a study with several-probe sessions has them too.
+        if (manifest.HasProbes) inputs["probe_columns"] = true;
         if (regions is { IsNone: false }) inputs["regions"] = regions;
         if (units is { IsNone: false }) inputs["units"] = units;
         return Sha256(JsonSerializer.Serialize(inputs));

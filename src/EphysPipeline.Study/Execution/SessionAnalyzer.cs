@@ -48,6 +48,7 @@ public sealed class SessionAnalyzer(
         double injection = source.InjectionTime(spec);
         var opened = clock.Elapsed;
         WarnSpikesOutside(source);
+        foreach (var note in source.Notes) warn(note);
         if (source.UnitsInTable > 0 && source.Units.Count == 0)
             warn($"no unit of the {source.UnitsInTable} in the units table passes the manifest's units: filter");
 
@@ -68,7 +69,7 @@ public sealed class SessionAnalyzer(
 
         Stage = "analysis";
         var context = new StageContext(config, recording.SampleRate, recording.Channels, threads, backends, warn);
-        var result = new SessionResult { Summary = Summary(source.Recording, recording, prepared, epochs, states) };
+        var result = new SessionResult { Summary = Summary(source.Recording, recording, prepared, epochs, states), ProbeOf = source.ProbeOf };
         result.AddTime("open", opened);
         result.AddTime("preprocess", preprocessed);
         if (states.Count > 0) result.AddTime("states", statesTime);

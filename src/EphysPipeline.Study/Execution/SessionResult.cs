@@ -34,6 +34,9 @@ public sealed class SessionResult
     public List<UnitRow> Units { get; } = [];
     public List<SpectralArray> Spectra { get; } = [];
 
+    /// <summary>Each electrode id's probe, for a session of several probes.</summary>
+    public IReadOnlyDictionary<long, string>? ProbeOf { get; set; }
+
     /// <summary>Wall time per step of the analysis (open, preprocess, read, each stage), for provenance and `ephys bench`.</summary>
     public Dictionary<string, TimeSpan> Timings { get; } = [];
 

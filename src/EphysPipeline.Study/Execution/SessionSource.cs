@@ -1,5 +1,6 @@
 using EphysPipeline.Core;
 using EphysPipeline.IO;
+using EphysPipeline.Preprocessing.Recordings;
 using EphysPipeline.Preprocessing.States;
 using EphysPipeline.Study.Manifest;
 
@@ -29,6 +30,12 @@ internal sealed class SessionSource : IDisposable
 
     public IReadOnlyList<UnitInfo> Units { get; }
 
+    /// <summary>What aligning the probes did (decimation, start rounding, drift), for the session's warnings.</summary>
+    public IReadOnlyList<string> Notes { get; private init; } = [];
+
+    /// <summary>Each electrode id's probe, for sessions of several probes; null for one series.</summary>
+    public IReadOnlyDictionary<long, string>? ProbeOf { get; private init; }
+
     /// <summary>Units in the file's table, before the manifest's unit filter.</summary>
     public int UnitsInTable { get; private init; }
 
@@ -49,21 +56,56 @@ internal sealed class SessionSource : IDisposable
             return new SessionSource(WithRegions(raw, spec, regions), [], new Dictionary<string, IReadOnlyList<EpochInterval>>(), sources);
         }
         using var nwb = NwbFile.Open(spec.File);
-        var recording = nwb.OpenSeries(spec.Series);
-        recording.DecodeThreads = threads;
+        var notes = new List<string>();
+        IRecording recording;
+        IReadOnlyDictionary<long, string>? probeOf = null;
+        if (spec.Probes is { } probes)
+        {
+            var aligned = OpenProbes(nwb, spec, probes, threads, notes);
+            probeOf = aligned.Channels.Select((c, i) => (c.ElectrodeId, Probe: aligned.ChannelProbes[i])).ToDictionary(x => x.ElectrodeId, x => x.Probe);
+            recording = aligned;
+        }
+        else
+        {
+            var one = nwb.OpenSeries(spec.Series);
+            one.DecodeThreads = threads;
+            recording = one;
+        }
         try
         {
             var intervals = nwb.ReadIntervals();
             var all = nwb.ReadUnits();
             var kept = units.Apply(all, column => nwb.ReadUnitColumn(column, all.Count), spec.File);
             return new SessionSource(WithRegions(recording, spec, regions), kept, intervals,
-                states.Select(s => StateReader.Read(nwb, intervals, s)).ToList()) { UnitsInTable = all.Count };
+                states.Select(s => StateReader.Read(nwb, intervals, s)).ToList()) { UnitsInTable = all.Count, Notes = notes, ProbeOf = probeOf };
         }
         catch
         {
             recording.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Each probe's series (the session's file or its own), aligned into one recording.</summary>
+    private static AlignedRecording OpenProbes(NwbFile session, SessionSpec spec, IReadOnlyList<ProbeSpec> probes, int threads, List<string> notes)
+    {
+        var parts = new List<AlignedRecording.Part>();
+        try
+        {
+            foreach (var probe in probes)
+            {
+                using var other = probe.File == spec.File ? null : NwbFile.Open(probe.File);
+                var series = (other ?? session).OpenSeries(probe.Series);
+                series.DecodeThreads = threads;
+                parts.Add(new AlignedRecording.Part(probe.Name, series));
+            }
+        }
+        catch
+        {
+            foreach (var part in parts) part.Recording.Dispose();
+            throw;
+        }
+        return AlignedRecording.Create(parts, notes.Add);
     }
 
     /// <summary>The injection time on the file's clock: the manifest's, or the start of the first interval tagged so.</summary>

@@ -39,7 +39,8 @@ public static class StudyMerger
         var output = manifest.OutputDirectory;
         // Each output's write time goes into provenance.json ("merge_s"), which is written last.
         var timer = new WriteTimer();
-        var tables = new[] { (Tables.Metrics, Tables.MetricsHeader), (Tables.Pairs, Tables.PairsHeader), (Tables.Units, Tables.UnitsHeader) };
+        bool probes = manifest.HasProbes;
+        var tables = new[] { (Tables.Metrics, Tables.MetricsHeaderFor(probes)), (Tables.Pairs, Tables.PairsHeaderFor(probes)), (Tables.Units, Tables.UnitsHeaderFor(probes)) };
         foreach (var (name, header) in tables)
             timer.Time(name, () => AtomicFile.Write(Path.Combine(output, name), stream => Concatenate(manifest, name, header, stream)));
 

@@ -68,7 +68,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         var todo = new List<(SessionSpec Spec, string Fingerprint)>();
         foreach (var spec in selected)
         {
-            var fingerprint = Fingerprint.OfSession(spec, manifest.Epochs, manifest.States, _configHash, manifest.Regions, manifest.Units);
+            var fingerprint = Fingerprint.OfSession(spec, manifest, _configHash);
             if (options.Force || !SessionStore.IsFinished(SessionStore.Folder(manifest.OutputDirectory, spec.Id), fingerprint))
                 todo.Add((spec, fingerprint));
         }
@@ -142,7 +142,6 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
     {
         reporter.SessionStarted(spec.Id);
         var clock = Stopwatch.StartNew();
-        var key = new SessionKey(spec.Id, spec.Subject, spec.Drug, spec.DoseMgKg);
         var warnings = new List<string>();
         var analyzer = new SessionAnalyzer(manifest, config, budget, threads, backends, fraction => reporter.SessionProgress(spec.Id, fraction),
             warning => { warnings.Add(warning); reporter.Warning(spec.Id, warning); });
@@ -166,6 +165,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
             result.Timings.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => Math.Round(t.Value.TotalSeconds, 4)),
             $"fft: {backends.Fft.Name}; blas: {backends.Blas.Name}");
         reporter.SessionStage(spec.Id, "writing");
+        var key = new SessionKey(spec.Id, spec.Subject, spec.Drug, spec.DoseMgKg) { ProbeColumns = manifest.HasProbes, ProbeOf = result.ProbeOf };
         SessionStore.Write(SessionStore.Folder(manifest.OutputDirectory, spec.Id), key, result, record, SpectraFile.Write);
         reporter.SessionFinished(spec.Id, failure is null, failure?.Reason);
         return failure;
@@ -182,7 +182,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         if (outcome.Crash is { } crash)
         {
             failure = new SessionFailure(spec.Id, outcome.Stage, crash);
-            var key = new SessionKey(spec.Id, spec.Subject, spec.Drug, spec.DoseMgKg);
+            var key = new SessionKey(spec.Id, spec.Subject, spec.Drug, spec.DoseMgKg) { ProbeColumns = manifest.HasProbes };
             var result = new SessionResult { Summary = new SessionSummary("failed", outcome.Stage, crash, double.NaN, double.NaN, 0, 0, [], []) { States = manifest.StateNames } };
             var record = new SessionRecord(spec.Id, "failed", outcome.Stage, crash, fingerprint, Math.Round(clock.Elapsed.TotalSeconds, 3), outcome.Warnings, new Dictionary<string, double>());
             SessionStore.Write(folder, key, result, record, null);

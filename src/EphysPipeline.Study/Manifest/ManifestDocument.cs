@@ -45,6 +45,14 @@ internal sealed class SessionDocument
     public Dictionary<long, string>? Regions { get; set; }
     public List<long>? BadChannels { get; set; }
     public string? Layout { get; set; }
+    public List<ProbeDocument>? Probes { get; set; }
+}
+
+internal sealed class ProbeDocument
+{
+    public string? Name { get; set; }
+    public string? File { get; set; }
+    public string? Series { get; set; }
 }
 
 internal sealed class StateDocument

@@ -250,10 +250,30 @@ public static class ManifestLoader
                 problems.Add($"{label}: layout {layout} not found (a plain-HDF5 layout YAML, or {SessionSpec.OpenEphysKwd})");
         }
 
+        var probes = s.Probes is null ? null : Probes(s, label, baseDir, file, problems);
+
         if (problems.Count > before) return;
         sessions.Add(new SessionSpec(
             s.Id!, file, s.Subject!, s.Drug!.Trim().ToLowerInvariant(), s.DoseMgKg ?? 0, s.InjectionS, s.InjectionTag, s.Series,
-            s.Channels, s.Regions ?? new Dictionary<long, string>(), s.BadChannels ?? [], layout));
+            s.Channels, s.Regions ?? new Dictionary<long, string>(), s.BadChannels ?? [], layout) { Probes = probes });
+    }
+
+    private static List<ProbeSpec>? Probes(SessionDocument s, string label, string baseDir, string sessionFile, List<string> problems)
+    {
+        if (s.Series is not null) problems.Add($"{label}: give series: (one series) or probes: (several), not both");
+        if (s.Layout is not null) problems.Add($"{label}: probes: apply to NWB sessions, not plain-HDF5 layouts");
+        if (s.Probes!.Count == 0) problems.Add($"{label}: probes: lists at least one {{series: …, file: …}}");
+        var probes = new List<ProbeSpec>();
+        foreach (var (p, i) in s.Probes.Select((p, i) => (p, i)))
+        {
+            var file = p.File is null ? sessionFile : Resolve(baseDir, p.File);
+            if (p.File is not null && !File.Exists(file)) problems.Add($"{label}: probes[{i}]: file {file} not found");
+            var name = p.Name ?? (p.Series is { } series ? series[(series.LastIndexOf('/') + 1)..] : Path.GetFileNameWithoutExtension(file));
+            probes.Add(new ProbeSpec(name, file, p.Series));
+        }
+        foreach (var repeated in probes.GroupBy(p => p.Name).Where(g => g.Count() > 1))
+            problems.Add($"{label}: probe name '{repeated.Key}' is used {repeated.Count()} times; give each probe a name:");
+        return probes;
     }
 
     private static void ReadSessionSheet(string csvPath, string baseDir, List<SessionSpec> sessions, List<string> problems)

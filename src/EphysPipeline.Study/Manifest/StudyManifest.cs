@@ -26,7 +26,18 @@ public sealed record SessionSpec(
 {
     /// <summary>The <see cref="Layout"/> value that reads an Open Ephys .kwd file without a layout file.</summary>
     public const string OpenEphysKwd = "openephys-kwd";
+
+    /// <summary>
+    /// Several series analysed as one session (one per probe, possibly in other files), aligned on their clocks;
+    /// null = the one series <see cref="Series"/>. Not serialised with the session: the fingerprint adds it, with
+    /// each file's identity, only when it is given.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<ProbeSpec>? Probes { get; init; }
 }
+
+/// <summary>One probe of a session: a series (path or name; null = the file's only one) in a file.</summary>
+public sealed record ProbeSpec(string Name, string File, string? Series);
 
 /// <summary>A study: sessions per drug condition, epochs relative to injection, where the outputs go.</summary>
 public sealed record StudyManifest(
@@ -47,6 +58,9 @@ public sealed record StudyManifest(
 
     /// <summary>Which sorted units take part (manifest units:), by the units table's columns.</summary>
     public UnitFilter Units { get; init; } = UnitFilter.None;
+
+    /// <summary>Some session has several probes: every table gets probe columns.</summary>
+    public bool HasProbes => Sessions.Any(s => s.Probes is not null);
 
     /// <summary>The names of <see cref="States"/>.</summary>
     public IReadOnlyList<string> StateNames => States.Select(s => s.Name).ToList();

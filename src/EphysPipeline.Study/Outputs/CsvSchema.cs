@@ -12,7 +12,7 @@ internal static class CsvSchema
     public enum Kind { Int64, Double, Text }
 
     private static readonly HashSet<string> TextColumns =
-        ["session", "subject", "drug", "epoch", "state", "region", "region_a", "region_b", "band", "measure", "metric", "status", "stage", "reason", "bad_channels"];
+        ["session", "subject", "drug", "epoch", "state", "probe", "probe_a", "probe_b", "region", "region_a", "region_b", "band", "measure", "metric", "status", "stage", "reason", "bad_channels"];
     private static readonly HashSet<string> DoubleColumns = ["dose_mg_kg", "value"];
 
     /// <summary>Header, kind per column, and whether a column has empty cells.</summary>

@@ -1,7 +1,14 @@
 namespace EphysPipeline.Study.Outputs;
 
 /// <summary>Who a row belongs to: the session columns every table starts with.</summary>
-public sealed record SessionKey(string Session, string Subject, string Drug, double DoseMgKg);
+public sealed record SessionKey(string Session, string Subject, string Drug, double DoseMgKg)
+{
+    /// <summary>The study has sessions of several probes: the tables carry probe columns.</summary>
+    public bool ProbeColumns { get; init; }
+
+    /// <summary>Each electrode id's probe (sessions of several probes).</summary>
+    public IReadOnlyDictionary<long, string>? ProbeOf { get; init; }
+}
 
 /// <summary>One value of metrics.csv (per session, epoch, channel, metric, band).</summary>
 public sealed record MetricRow(string Epoch, long Channel, string Region, string Metric, string Band, double Value, int Windows, string Status)

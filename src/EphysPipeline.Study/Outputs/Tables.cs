@@ -22,6 +22,22 @@ public static class Tables
         ["session", "subject", "drug", "dose_mg_kg", "status", "stage", "reason", "duration_s", "sample_rate_hz",
          "channels", "good_channels", "bad_channels", "epoch", "epoch_start_s", "epoch_end_s", "rejected_fraction"];
 
+    /// <summary>The header of a study with sessions of several probes: a probe column before each channel column.</summary>
+    public static string[] MetricsHeaderFor(bool probes) => probes ? WithProbes(MetricsHeader) : MetricsHeader;
+
+    public static string[] PairsHeaderFor(bool probes) => probes ? WithProbes(PairsHeader) : PairsHeader;
+
+    public static string[] UnitsHeaderFor(bool probes) => probes ? WithProbes(UnitsHeader) : UnitsHeader;
+
+    private static string[] WithProbes(string[] header) =>
+        header.SelectMany(h => h.StartsWith("channel", StringComparison.Ordinal) ? ["probe" + h["channel".Length..], h] : new[] { h }).ToArray();
+
+    /// <summary>The probe cell of a channel: its probe in a session of several, empty in a one-series session.</summary>
+    private static void Probe(CsvRowWriter row, SessionKey key, long channel)
+    {
+        if (key.ProbeColumns) row.Text(key.ProbeOf is { } map && map.TryGetValue(channel, out var probe) ? probe : null);
+    }
+
     /// <summary>sessions.csv's header for a study with these states: a time_&lt;state&gt;_s column for each.</summary>
     public static string[] SessionsHeaderFor(IReadOnlyList<string> states) => [.. SessionsHeader, .. states.Select(StateNames.TimeColumn)];
 
@@ -35,12 +51,12 @@ public static class Tables
 
     public static void Write(TextWriter writer, SessionKey key, IEnumerable<MetricRow> rows, bool header = true)
     {
-        Start(writer, header, MetricsHeader);
+        Start(writer, header, MetricsHeaderFor(key.ProbeColumns));
         using var row = new CsvRowWriter(writer);
         foreach (var r in rows)
         {
             row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Number(key.DoseMgKg); row.Text(r.Epoch);
-            row.Text(r.State); row.Number(r.Channel); row.Text(r.Region); row.Text(r.Metric); row.Text(r.Band); row.Number(r.Value);
+            row.Text(r.State); Probe(row, key, r.Channel); row.Number(r.Channel); row.Text(r.Region); row.Text(r.Metric); row.Text(r.Band); row.Number(r.Value);
             row.Number(r.Windows); row.Text(r.Status);
             row.End();
         }
@@ -48,12 +64,13 @@ public static class Tables
 
     public static void Write(TextWriter writer, SessionKey key, IEnumerable<PairRow> rows, bool header = true)
     {
-        Start(writer, header, PairsHeader);
+        Start(writer, header, PairsHeaderFor(key.ProbeColumns));
         using var row = new CsvRowWriter(writer);
         foreach (var r in rows)
         {
             row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Text(r.Epoch); row.Text(r.State); row.Text(r.Band);
-            row.Text(r.Measure); row.Number(r.ChannelA); row.Number(r.ChannelB); row.Text(r.RegionA); row.Text(r.RegionB);
+            row.Text(r.Measure); Probe(row, key, r.ChannelA); row.Number(r.ChannelA); Probe(row, key, r.ChannelB); row.Number(r.ChannelB);
+            row.Text(r.RegionA); row.Text(r.RegionB);
             row.Number(r.Value);
             row.End();
         }
@@ -61,12 +78,12 @@ public static class Tables
 
     public static void Write(TextWriter writer, SessionKey key, IEnumerable<UnitRow> rows, bool header = true)
     {
-        Start(writer, header, UnitsHeader);
+        Start(writer, header, UnitsHeaderFor(key.ProbeColumns));
         using var row = new CsvRowWriter(writer);
         foreach (var r in rows)
         {
             row.Text(key.Session); row.Text(key.Subject); row.Text(key.Drug); row.Text(r.Epoch); row.Text(r.State); row.Number(r.Unit);
-            row.Number(r.Channel); row.Text(r.Region); row.Text(r.Band); row.Number(r.Spikes); row.Number(r.FiringRateHz);
+            Probe(row, key, r.Channel); row.Number(r.Channel); row.Text(r.Region); row.Text(r.Band); row.Number(r.Spikes); row.Number(r.FiringRateHz);
             row.Number(r.Plv); row.Number(r.Ppc); row.Number(r.RayleighZ); row.Number(r.RayleighP);
             row.Number(r.PreferredPhaseRad); row.Text(r.Status);
             row.End();

@@ -99,10 +99,8 @@ public class FixtureStudyTests
         Assert.Contains(",8,8,", sessions[1]);
 
         // The selection is part of the session's fingerprint: without it the session is analysed again.
-        Assert.NotEqual(Fingerprint.OfSession(manifest.Sessions[0], manifest.Epochs, manifest.States, "h", manifest.Regions),
-            Fingerprint.OfSession(manifest.Sessions[0], manifest.Epochs, manifest.States, "h"));
-        Assert.Equal(Fingerprint.OfSession(manifest.Sessions[0], manifest.Epochs, manifest.States, "h", RegionSelection.None),
-            Fingerprint.OfSession(manifest.Sessions[0], manifest.Epochs, manifest.States, "h"));
+        Assert.NotEqual(Fingerprint.OfSession(manifest.Sessions[0], manifest, "h"),
+            Fingerprint.OfSession(manifest.Sessions[0], manifest with { Regions = RegionSelection.None }, "h"));
     }
 
     [Fact]
@@ -149,6 +147,66 @@ public class FixtureStudyTests
         File.WriteAllText(path, Study("{min: {quality: 1}}"));
         outcome = new StudyRunner(ManifestLoader.Load(path), new AnalysisConfig(), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 1 });
         Assert.Contains("needs a numeric column", Assert.Single(outcome.Failures).Reason);
+    }
+
+    [Fact]
+    public void SessionOfTwoProbesInTwoFilesGetsProbeColumnsAndCrossProbePairs()
+    {
+        using var dir = Fixtures.TempDir();
+        // Probe B: the 4-channel timestamps session, its electrode ids moved to 100–103 (ids are unique across probes).
+        var probeB = dir.File("probe_b.nwb");
+        File.Copy(Fixtures.PathOf("nwb/saline_m01_timestamps.nwb"), probeB);
+        using (var file = EphysPipeline.Native.Hdf5.Hdf5File.OpenReadWrite(probeB))
+        using (var ids = file.OpenDataset("general/extracellular_ephys/electrodes/id"))
+            ids.WriteAll<long>([100, 101, 102, 103]);
+        var path = dir.File("study.yaml");
+        File.WriteAllText(path, $"""
+            study: probes
+            output: out
+            epochs:
+              baseline: [-50, -5]
+              acute: [10, 55]
+            sessions:
+              - id: two
+                file: {Fixtures.PathOf("nwb/ketamine_m01.nwb")}
+                subject: m01
+                drug: saline
+                injection_s: 60
+                probes:
+                  - {"{name: A}"}
+                  - {"{name: B, file: probe_b.nwb}"}
+              - id: one
+                file: {Fixtures.PathOf("nwb/psilocybin_m02_lfp.nwb")}
+                subject: m02
+                drug: psilocybin
+                injection_s: 60
+            """);
+        var manifest = ManifestLoader.Load(path);
+        var outcome = new StudyRunner(manifest, new AnalysisConfig { Outputs = new() { Formats = ["csv", "parquet"], Nwb = true } }, TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 2 });
+        Assert.Empty(outcome.Failures);
+
+        var metrics = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Metrics));
+        Assert.Equal(string.Join(',', Tables.MetricsHeaderFor(true)), metrics[0]);
+        Assert.Contains("state,probe,channel,region", metrics[0]);
+        var rows = metrics.Skip(1).Select(CsvFormat.SplitLine).ToList();
+        var channels = rows.Where(r => r[0] == "two").Select(r => (Probe: r[6], Channel: r[7])).Distinct().ToList();
+        Assert.Equal(12, channels.Count);
+        Assert.All(channels, c => Assert.Equal(long.Parse(c.Channel, System.Globalization.CultureInfo.InvariantCulture) >= 100 ? "B" : "A", c.Probe));
+        Assert.All(rows.Where(r => r[0] == "one"), r => Assert.Equal("", r[6]));
+
+        var pairs = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Pairs));
+        Assert.Contains("measure,probe_a,channel_a,probe_b,channel_b,region_a", pairs[0]);
+        var pairRows = pairs.Skip(1).Select(CsvFormat.SplitLine).Where(r => r[0] == "two").ToList();
+        Assert.Equal(66, pairRows.Select(r => (r[8], r[10])).Distinct().Count());
+        Assert.Contains(pairRows, r => r[7] == "A" && r[9] == "B" && r[6] == "plv" && double.IsFinite(CsvFormat.ParseNumber(r[13])));
+
+        var units = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Units));
+        Assert.Contains("unit,probe,channel", units[0]);
+        // The session's own sessions.csv row: 12 channels, the span both probes cover (120 s).
+        var session = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Sessions)).Skip(1).First(l => l.StartsWith("two,", StringComparison.Ordinal));
+        Assert.Contains(",ok,,,120,1000,12,12,", session);
+        Assert.True(File.Exists(Path.Combine(manifest.OutputDirectory, "pairs.parquet")));
+        Assert.True(File.Exists(Path.Combine(manifest.OutputDirectory, "sessions", "two", NwbExport.FileName)));
     }
 
     [Fact]
