@@ -55,10 +55,13 @@ public class InspectCommandTests
         Assert.Matches(@"saline_m01_timestamps\.nwb\s+/acquisition/ElectricalSeries\s+shank_HPC, shank_PFC\s+1000\s+4\s+HPC 2, PFC 2\s+0\.000–120\.000", output);
         Assert.Matches(@"broken\.nwb\s+—\s+0\s+.*not an HDF5 file", output);
         Assert.Contains("time covered by every series (s)  0.000–120.000 (120.0 s)", output);
-        Assert.Contains("  - id: psilocybin_m02_lfp", output);
-        Assert.Contains("    series: /processing/ecephys/LFP/LFP", output);
+        Assert.Contains($"    file: {Path.Combine(dir.Path, "ketamine_m01.nwb")}", output);
         Assert.Contains("    injection_tag: drug", output);
-        Assert.Contains("# pharmacology: psilocybin i.p. at 60 s", output);
+        Assert.Contains("# pharmacology: ketamine i.p. at 60 s", output);
+        Assert.Contains("    probes:", output);
+        Assert.Contains("      - {name: ElectricalSeries, series: /acquisition/ElectricalSeries}", output);
+        Assert.Contains($"      - {{name: LFP, file: {Path.Combine(dir.Path, "psilocybin_m02_lfp.nwb")}, series: /processing/ecephys/LFP/LFP}}", output);
+        Assert.Contains($"      - {{name: saline_m01_timestamps-ElectricalSeries, file: {Path.Combine(dir.Path, "saline_m01_timestamps.nwb")}", output);
     }
 
     [Fact]

@@ -129,7 +129,7 @@ internal static class InspectFolder
                     : "none: the series do not overlap"],
             ]);
         }
-        yield return ("Suggested manifest block (one session per series; fill in drug and dose)", ["yaml"],
+        yield return ("Suggested manifest block (fill in drug and dose; docs/study.md)", ["yaml"],
             Suggestion(folder, files).Select(l => new[] { l }).ToList());
     }
 
@@ -141,26 +141,36 @@ internal static class InspectFolder
 
     private static IEnumerable<string> Suggestion(string folder, List<FileSummary> files)
     {
-        // Where the injection is: a tag naming it, else the first row of a table named for it.
+        // Where the injection is: a tag naming it, else a table named for it.
         var tagged = files.SelectMany(f => f.Intervals).SelectMany(i => i.Tags)
             .FirstOrDefault(t => t.Contains("inject", StringComparison.OrdinalIgnoreCase) || t.Equals("drug", StringComparison.OrdinalIgnoreCase));
-        var table = files.SelectMany(f => f.Intervals).FirstOrDefault(i => i.Name.Contains("inject", StringComparison.OrdinalIgnoreCase) && double.IsFinite(i.FirstStartS));
+        var table = files.SelectMany(f => f.Intervals).FirstOrDefault(i => i.Name.Contains("inject", StringComparison.OrdinalIgnoreCase) && i.Rows > 0);
         var injection = tagged is not null ? $"injection_tag: {tagged}"
-            : table is not null ? $"injection_s: {table.FirstStartS.ToString("R", Invariant)}   # first row of /intervals/{table.Name}"
+            : table is not null ? $"injection_table: {table.Name}   # its first row: {table.FirstStartS.ToString("R", Invariant)} s"
             : "injection_s: …          # seconds on the file's clock";
+        var series = files.SelectMany(f => f.Series.Select(s => (File: f, Series: s))).ToList();
+        // The session's own file: the one with the units table, else the one with interval tables, else the first.
+        var main = files.Where(f => f.Problems.Count == 0).OrderByDescending(f => f.Units).ThenByDescending(f => f.Intervals.Count).FirstOrDefault() ?? files[0];
+        var subject = main.Subject ?? files.Select(f => f.Subject).FirstOrDefault(x => x is not null) ?? "…";
         yield return "sessions:";
-        foreach (var file in files)
+        yield return $"  - id: {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))}";
+        yield return $"    file: {Path.Combine(folder, main.File)}";
+        yield return $"    subject: {subject}";
+        yield return "    drug: …" + (main.Pharmacology is { Length: > 0 } p ? $"                  # pharmacology: {p.ReplaceLineEndings(" ")}" : "");
+        yield return $"    {injection}";
+        if (series.Count == 1)
         {
-            foreach (var s in file.Series)
-            {
-                var stem = Path.GetFileNameWithoutExtension(file.File);
-                yield return $"  - id: {(file.Series.Count == 1 ? stem : $"{stem}-{s.Name}")}";
-                yield return $"    file: {Path.Combine(folder, file.File)}";
-                yield return $"    series: {s.Path}";
-                yield return $"    subject: {file.Subject ?? files.Select(f => f.Subject).FirstOrDefault(x => x is not null) ?? "…"}";
-                yield return "    drug: …" + (file.Pharmacology is { Length: > 0 } p ? $"                  # pharmacology: {p.ReplaceLineEndings(" ")}" : "");
-                yield return $"    {injection}";
-            }
+            yield return $"    series: {series[0].Series.Path}";
+            yield break;
+        }
+        yield return "    probes:";
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (file, s) in series)
+        {
+            var name = names.Add(s.Name) ? s.Name : $"{Path.GetFileNameWithoutExtension(file.File)}-{s.Name}";
+            names.Add(name);
+            var where = file == main ? "" : $", file: {Path.Combine(folder, file.File)}";
+            yield return $"      - {{name: {name}{where}, series: {s.Path}}}";
         }
     }
 }

@@ -30,6 +30,7 @@ public static class Fingerprint
         };
         // Only when there are states, so that studies without any keep their fingerprints (and their finished sessions).
         if (states.Count > 0) inputs["states"] = states;
+        if (session.InjectionTable is { } table) inputs["injection_table"] = table;
         if (session.Probes is { } probes)
             inputs["probes"] = probes.Select(p => new Dictionary<string, object?>
             {

@@ -112,6 +112,14 @@ internal sealed class SessionSource : IDisposable
     public double InjectionTime(SessionSpec spec)
     {
         if (spec.InjectionSeconds is { } seconds) return seconds;
+        if (spec.InjectionTable is { } name)
+        {
+            if (!Intervals.TryGetValue(name, out var table))
+                throw new EphysInputException(spec.File, "/intervals/" + name,
+                    $"no such interval table (injection_table of session {spec.Id}; the file has {(Intervals.Count == 0 ? "none" : string.Join(", ", Intervals.Keys))})");
+            if (table.Count == 0) throw new EphysInputException(spec.File, "/intervals/" + name, $"the table has no rows (injection_table of session {spec.Id})");
+            return table.Min(r => r.Start);
+        }
         var tag = spec.InjectionTag!;
         foreach (var (table, rows) in Intervals.OrderBy(p => p.Key, StringComparer.Ordinal))
         {

@@ -40,6 +40,7 @@ internal sealed class SessionDocument
     public double? DoseMgKg { get; set; }
     public double? InjectionS { get; set; }
     public string? InjectionTag { get; set; }
+    public string? InjectionTable { get; set; }
     public string? Series { get; set; }
     public List<long>? Channels { get; set; }
     public Dictionary<long, string>? Regions { get; set; }

@@ -14,7 +14,7 @@ namespace EphysPipeline.Study.Manifest;
 public static class ManifestLoader
 {
     private static readonly string[] CsvColumns =
-        ["id", "file", "subject", "drug", "dose_mg_kg", "injection_s", "injection_tag", "series", "channels", "bad_channels", "layout"];
+        ["id", "file", "subject", "drug", "dose_mg_kg", "injection_s", "injection_tag", "injection_table", "series", "channels", "bad_channels", "layout"];
 
     /// <summary>Loads and checks a manifest; throws <see cref="StudyValidationException"/> listing every problem.</summary>
     public static StudyManifest Load(string path)
@@ -235,8 +235,10 @@ public static class ManifestLoader
         if (string.IsNullOrWhiteSpace(s.Subject)) problems.Add($"{label}: subject is required");
         if (string.IsNullOrWhiteSpace(s.Drug)) problems.Add($"{label}: drug is required");
         if (s.DoseMgKg is { } dose && (!double.IsFinite(dose) || dose < 0)) problems.Add($"{label}: dose_mg_kg must be ≥ 0");
-        if (s.InjectionS is null && s.InjectionTag is null)
-            problems.Add($"{label}: give injection_s (seconds) or injection_tag (an interval tag in the file)");
+        int injections = (s.InjectionS is null ? 0 : 1) + (s.InjectionTag is null ? 0 : 1) + (s.InjectionTable is null ? 0 : 1);
+        if (injections == 0)
+            problems.Add($"{label}: give injection_s (seconds), injection_tag (an interval tag in the file) or injection_table (an /intervals table whose first row is the injection)");
+        else if (injections > 1) problems.Add($"{label}: give one of injection_s, injection_tag and injection_table");
         if (s.InjectionS is { } inj && !double.IsFinite(inj)) problems.Add($"{label}: injection_s must be a number");
 
         var file = s.File is null ? "" : Resolve(baseDir, s.File);
@@ -255,7 +257,7 @@ public static class ManifestLoader
         if (problems.Count > before) return;
         sessions.Add(new SessionSpec(
             s.Id!, file, s.Subject!, s.Drug!.Trim().ToLowerInvariant(), s.DoseMgKg ?? 0, s.InjectionS, s.InjectionTag, s.Series,
-            s.Channels, s.Regions ?? new Dictionary<long, string>(), s.BadChannels ?? [], layout) { Probes = probes });
+            s.Channels, s.Regions ?? new Dictionary<long, string>(), s.BadChannels ?? [], layout) { Probes = probes, InjectionTable = s.InjectionTable });
     }
 
     private static List<ProbeSpec>? Probes(SessionDocument s, string label, string baseDir, string sessionFile, List<string> problems)
@@ -314,6 +316,7 @@ public static class ManifestLoader
                 DoseMgKg = Number(Cell("dose_mg_kg"), $"{where}: dose_mg_kg", problems),
                 InjectionS = Number(Cell("injection_s"), $"{where}: injection_s", problems),
                 InjectionTag = Cell("injection_tag"),
+                InjectionTable = Cell("injection_table"),
                 Series = Cell("series"),
                 Channels = Ids(Cell("channels"), $"{where}: channels", problems),
                 BadChannels = Ids(Cell("bad_channels"), $"{where}: bad_channels", problems),

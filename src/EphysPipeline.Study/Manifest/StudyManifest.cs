@@ -34,6 +34,11 @@ public sealed record SessionSpec(
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<ProbeSpec>? Probes { get; init; }
+
+    /// <summary>An /intervals table whose first row (by start time) is the injection, e.g. OpenScope's injection_times.
+    /// Fingerprinted only when given, as <see cref="Probes"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? InjectionTable { get; init; }
 }
 
 /// <summary>One probe of a session: a series (path or name; null = the file's only one) in a file.</summary>

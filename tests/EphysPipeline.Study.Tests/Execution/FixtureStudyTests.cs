@@ -159,6 +159,15 @@ public class FixtureStudyTests
         using (var file = EphysPipeline.Native.Hdf5.Hdf5File.OpenReadWrite(probeB))
         using (var ids = file.OpenDataset("general/extracellular_ephys/electrodes/id"))
             ids.WriteAll<long>([100, 101, 102, 103]);
+        // The session's file: OpenScope keeps the injection in an injection_times table.
+        var sessionFile = dir.File("session.nwb");
+        File.Copy(Fixtures.PathOf("nwb/ketamine_m01.nwb"), sessionFile);
+        using (var file = EphysPipeline.Native.Hdf5.Hdf5File.OpenReadWrite(sessionFile))
+        {
+            file.CreateGroup("intervals/injection_times").Dispose();
+            file.WriteDataset<double>("intervals/injection_times/start_time", [60.0]);
+            file.WriteDataset<double>("intervals/injection_times/stop_time", [60.5]);
+        }
         var path = dir.File("study.yaml");
         File.WriteAllText(path, $"""
             study: probes
@@ -168,10 +177,10 @@ public class FixtureStudyTests
               acute: [10, 55]
             sessions:
               - id: two
-                file: {Fixtures.PathOf("nwb/ketamine_m01.nwb")}
+                file: session.nwb
                 subject: m01
                 drug: saline
-                injection_s: 60
+                injection_table: injection_times
                 probes:
                   - {"{name: A}"}
                   - {"{name: B, file: probe_b.nwb}"}
