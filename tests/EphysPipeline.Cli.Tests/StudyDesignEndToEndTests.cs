@@ -37,6 +37,33 @@ public class StudyDesignEndToEndTests
     }
 
     [Fact]
+    public void OpenScopeShapedStudyOfSixProbesRunsEndToEnd()
+    {
+        using var dir = Fixtures.TempDir();
+        var study = Path.Combine(dir.Path, "os");
+        Assert.Equal(0, Run("synth", "--profile", "openscope", "--out", study, "--scale", "0.02", "--minutes", "4").Code);
+        // Probes are written on several threads: the same bytes as on one.
+        var serial = Path.Combine(dir.Path, "serial");
+        EphysPipeline.IO.Synthetic.OpenScopeStudy.Generate(new() { Minutes = 4, Scale = 0.02, MaxParallelism = 1 }, serial);
+        foreach (var file in Directory.EnumerateFiles(study, "*.nwb", SearchOption.AllDirectories))
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(serial, Path.GetRelativePath(study, file))));
+        Assert.Equal(14, Directory.EnumerateFiles(study, "*.nwb", SearchOption.AllDirectories).Count());
+
+        var (code, _, error) = Run("run", Path.Combine(study, "study.yaml"), "--jobs", "2");
+        Assert.True(code == 0, error);
+        var metrics = Rows(Path.Combine(study, "output", "metrics.csv"));
+        var channels = metrics.Where(r => r["session"] == "m01-saline").Select(r => (r["probe"], r["channel"], r["region"])).Distinct().ToList();
+        Assert.Equal(["probeA", "probeB", "probeC", "probeD", "probeE", "probeF"], channels.Select(c => c.Item1).Distinct().Order());
+        Assert.Equal(["HPC", "VISal", "VISam", "VISl", "VISp", "VISpm", "VISrl"], channels.Select(c => c.Item3).Distinct().Order(StringComparer.Ordinal));
+        var pairs = Rows(Path.Combine(study, "output", "pairs.csv"));
+        Assert.Contains(pairs, r => r["probe_a"] != r["probe_b"] && r["measure"] == "wpli");
+        // The units filter keeps the good units with few refractory violations: fewer than the table holds.
+        var units = Rows(Path.Combine(study, "output", "units.csv")).Where(r => r["session"] == "m01-saline").Select(r => r["unit"]).Distinct().Count();
+        int inTable = EphysPipeline.IO.Synthetic.OpenScopeStudy.Probes(0.02).Sum(p => p.Channels) * EphysPipeline.IO.Synthetic.OpenScopeStudy.UnitsPerChannel;
+        Assert.InRange(units, inTable / 2, inTable - 1);
+    }
+
+    [Fact]
     public void BetweenSubjectSyntheticStudyRunsEndToEndWithTheIndependentGroupTests()
     {
         using var dir = Fixtures.TempDir();

@@ -28,11 +28,26 @@ public static class SynthCommand
 
         var behaviour = new Option<bool>("--behaviour") { Description = "Also write running speed and position; theta and gamma rise with running, ketamine runs more; the manifest gets locomotion and rest states" };
 
+        var profile = new Option<string>("--profile") { Description = "standard: the sample study; openscope: per mouse a saline and a psilocybin day, each a session file plus six probe LFP files (384…96 channels, 1250 Hz, 2 h; DANDI:001417's shape)", DefaultValueFactory = _ => "standard" };
+        var scale = new Option<double>("--scale") { Description = "openscope: channels per probe (and units) as a fraction of full size", DefaultValueFactory = _ => 1.0 };
+
         var command = new Command("synth", "Generate the synthetic sample study (rodent LFP + units under saline, ketamine, psilocybin, MDMA)")
         {
-            output, seed, subjects, design, channels, minutes, rate, injection, behaviour,
+            output, seed, subjects, design, channels, minutes, rate, injection, behaviour, profile, scale,
         };
-        command.SetAction(parse => Run(parse.GetValue(output)!, new SyntheticStudyOptions
+        command.SetAction(parse => parse.GetValue(profile) switch
+        {
+            "standard" => Run(parse.GetValue(output)!, Standard(parse)),
+            "openscope" => RunOpenScope(parse.GetValue(output)!, new OpenScopeOptions
+            {
+                Seed = parse.GetValue(seed),
+                Subjects = parse.GetResult(subjects) is { Implicit: false } ? parse.GetValue(subjects) : 1,
+                Minutes = parse.GetResult(minutes) is { Implicit: false } ? parse.GetValue(minutes) : 120,
+                Scale = parse.GetValue(scale),
+            }),
+            var other => throw new EphysInputException(null, "--profile", $"'{other}' is not standard or openscope"),
+        });
+        SyntheticStudyOptions Standard(ParseResult parse) => new()
         {
             Seed = parse.GetValue(seed),
             Subjects = parse.GetValue(subjects),
@@ -47,8 +62,28 @@ public static class SynthCommand
             Rate = parse.GetValue(rate),
             InjectionSeconds = parse.GetValue(injection),
             Behaviour = parse.GetValue(behaviour),
-        }));
+        };
         return command;
+    }
+
+    private static int RunOpenScope(string directory, OpenScopeOptions options)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var probes = OpenScopeStudy.Probes(options.Scale);
+            AnsiConsole.MarkupLine($"Writing {OpenScopeStudy.Plan(options).Count} OpenScope-shaped sessions to [bold]{Markup.Escape(directory)}[/]: " +
+                $"{probes.Count} probes ({string.Join(", ", probes.Select(p => p.Channels))} channels, {OpenScopeStudy.Rate} Hz), {options.Minutes} min each (seed {options.Seed})");
+            var written = OpenScopeStudy.Generate(options, directory, (spec, session) =>
+                AnsiConsole.MarkupLine($"  {Markup.Escape(spec.SessionId),-16} {session.Units,5} units {session.Spikes,10} spikes, {session.ProbePaths.Count + 1} files"));
+            var bytes = written.Sum(w => w.ProbePaths.Append(w.SessionPath).Sum(f => new FileInfo(f).Length));
+            AnsiConsole.MarkupLine($"Done in {watch.Elapsed.TotalSeconds:F1} s: {bytes / 1e6:F1} MB, manifest {Markup.Escape(Path.Combine(directory, SyntheticStudy.ManifestName))}");
+            return 0;
+        }
+        catch (Exception e) when (Rethrown(directory, e) is { } input)
+        {
+            throw input;
+        }
     }
 
     private static int Run(string directory, SyntheticStudyOptions options)
@@ -71,18 +106,23 @@ public static class SynthCommand
             AnsiConsole.MarkupLine($"Done in {watch.Elapsed.TotalSeconds:F1} s: {bytes / 1e6:F1} MB, manifest {Markup.Escape(Path.Combine(directory, SyntheticStudy.ManifestName))}");
             return 0;
         }
-        catch (ArgumentOutOfRangeException e)
+        catch (Exception e) when (Rethrown(directory, e) is { } input)
         {
-            // A setting out of range: one line for `ephys:` without .NET's "(Parameter ...)" suffix; exit code 1.
-            throw new EphysInputException(null, null, e.Message.Split('\n')[0].Split(" (Parameter")[0], e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Hdf5Exception)
-        {
-            throw new EphysInputException(directory, null, e.Message, e);
+            throw input;
         }
     }
 
-    /// <summary>The manifest's path to the analysis config: configs/default.yaml of the project the command runs in.</summary>
+    /// <summary>
+    /// A setting out of range becomes one line for `ephys:` without .NET's "(Parameter ...)" suffix (exit code 1); a
+    /// write failure names the directory; anything else is not ours to translate (null).
+    /// </summary>
+    private static EphysInputException? Rethrown(string directory, Exception e) => e switch
+    {
+        ArgumentOutOfRangeException => new EphysInputException(null, null, e.Message.Split('\n')[0].Split(" (Parameter")[0], e),
+        IOException or UnauthorizedAccessException or Hdf5Exception => new EphysInputException(directory, null, e.Message, e),
+        _ => null,
+    };
+
     /// <summary>configs/default.yaml relative to the study folder when run from the repository; elsewhere none (the same defaults).</summary>
     private static string? AnalysisPath(string directory)
     {

@@ -9,7 +9,7 @@ namespace EphysPipeline.IO.Synthetic;
 /// pharmacology, plus /intervals/injection and /intervals/movement_artifacts (ground truth of the model).
 /// The /specifications namespace cache is not written (readers do not need it).
 /// </summary>
-public static class NwbSessionWriter
+public static partial class NwbSessionWriter
 {
     /// <summary>Rows per storage chunk (1 s at 1 kHz), all channels per chunk.</summary>
     public const int ChunkRows = 1000;
@@ -28,28 +28,59 @@ public static class NwbSessionWriter
     {
         var generator = new SyntheticSessionGenerator(spec);
         var ids = new SynthRandom(spec.SessionSeed, 7);
-        var start = sessionStart.ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture);
         using var file = Hdf5File.Create(path);
-
-        Typed(file, "NWBFile", "core", ids);
-        file.WriteAttribute("nwb_version", "2.7.0");
-        using (file.WriteStrings("/file_create_date", [start])) { }
-        using (file.WriteString("/identifier", $"{spec.SessionId}-{spec.Seed}")) { }
-        using (file.WriteString("/session_description", $"synthetic {spec.Drug.Name} session (EphysPipeline ephys synth, seed {spec.Seed})")) { }
-        using (file.WriteString("/session_start_time", start)) { }
-        using (file.WriteString("/timestamps_reference_time", start)) { }
-        foreach (var group in new[] { "/acquisition", "/analysis", "/processing", "/stimulus/presentation", "/stimulus/templates" })
-            using (file.CreateGroup(group)) { }
-
+        WriteRoot(file, $"{spec.SessionId}-{spec.Seed}", $"synthetic {spec.Drug.Name} session (EphysPipeline ephys synth, seed {spec.Seed})", sessionStart, ids);
         WriteGeneral(file, spec, ids);
-        WriteElectricalSeries(file, generator, ids);
-        WriteUnits(file, generator, ids);
+        WriteElectricalSeries(file, "/acquisition/ElectricalSeries", generator, ids);
+        WriteUnits(file, [.. generator.Units.Select(u => ((long)u.Id, u.SpikeTimes, (long)u.Channel))], ids);
         WriteIntervals(file, spec, generator, ids);
         if (spec.Behaviour) WriteBehaviour(file, spec, generator, ids);
         return generator;
     }
 
+    private static void WriteRoot(Hdf5File file, string identifier, string description, DateTimeOffset sessionStart, SynthRandom ids)
+    {
+        var start = sessionStart.ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture);
+        Typed(file, "NWBFile", "core", ids);
+        file.WriteAttribute("nwb_version", "2.7.0");
+        using (file.WriteStrings("/file_create_date", [start])) { }
+        using (file.WriteString("/identifier", identifier)) { }
+        using (file.WriteString("/session_description", description)) { }
+        using (file.WriteString("/session_start_time", start)) { }
+        using (file.WriteString("/timestamps_reference_time", start)) { }
+        foreach (var group in new[] { "/acquisition", "/analysis", "/processing", "/stimulus/presentation", "/stimulus/templates" })
+            using (file.CreateGroup(group)) { }
+    }
+
     private static void WriteGeneral(Hdf5File file, SyntheticSessionSpec spec, SynthRandom ids)
+    {
+        WriteSubject(file, spec, ids);
+        using (var device = file.CreateGroup("/general/devices/probe"))
+        {
+            Typed(device, "Device", "core", ids);
+            device.WriteAttribute("description", "synthetic 16-site silicon probe");
+        }
+        var regions = Enumerable.Range(0, spec.ChannelCount).Select(spec.RegionOf).ToArray();
+        foreach (var region in regions.Distinct()) WriteElectrodeGroup(file, $"shank_{region}", region, "/general/devices/probe", ids);
+
+        // Sites 20 µm apart along each shank; shanks 2 mm apart.
+        var firstOfRegion = new Dictionary<string, int>();
+        var y = new double[regions.Length];
+        var x = new double[regions.Length];
+        for (var i = 0; i < regions.Length; i++)
+        {
+            var first = firstOfRegion.TryGetValue(regions[i], out var f) ? f : firstOfRegion[regions[i]] = i;
+            y[i] = 20.0 * (i - first);
+            x[i] = regions[i] == "PFC" ? 0.0 : 2000.0;
+        }
+        WriteElectrodes(file, new ElectrodeRows([.. Enumerable.Range(0, regions.Length).Select(i => (long)i)], regions,
+            [.. regions.Select(r => $"shank_{r}")], x, y), ids);
+    }
+
+    /// <summary>Rows of the electrodes table: id, location, electrode group name (under extracellular_ephys), x and y (µm).</summary>
+    private sealed record ElectrodeRows(long[] Ids, string[] Locations, string[] Groups, double[] X, double[] Y);
+
+    private static void WriteSubject(Hdf5File file, SyntheticSessionSpec spec, SynthRandom ids)
     {
         using (var subject = file.CreateGroup("/general/subject"))
         {
@@ -60,55 +91,43 @@ public static class NwbSessionWriter
             using (subject.WriteString("subject_id", spec.SubjectId)) { }
         }
         using (file.WriteString("/general/pharmacology", Pharmacology(spec))) { }
-        using (var device = file.CreateGroup("/general/devices/probe"))
-        {
-            Typed(device, "Device", "core", ids);
-            device.WriteAttribute("description", "synthetic 16-site silicon probe");
-        }
-        var regions = Enumerable.Range(0, spec.ChannelCount).Select(spec.RegionOf).ToArray();
-        foreach (var region in regions.Distinct())
-        {
-            using var group = file.CreateGroup($"/general/extracellular_ephys/shank_{region}");
-            Typed(group, "ElectrodeGroup", "core", ids);
-            group.WriteAttribute("description", region);
-            group.WriteAttribute("location", region);
-            group.CreateSoftLink("device", "/general/devices/probe");
-        }
+    }
 
+    private static void WriteElectrodeGroup(Hdf5File file, string name, string location, string device, SynthRandom ids)
+    {
+        using var group = file.CreateGroup($"/general/extracellular_ephys/{name}");
+        Typed(group, "ElectrodeGroup", "core", ids);
+        group.WriteAttribute("description", location);
+        group.WriteAttribute("location", location);
+        group.CreateSoftLink("device", device);
+    }
+
+    private static void WriteElectrodes(Hdf5File file, ElectrodeRows electrodes, SynthRandom ids)
+    {
         using var table = file.CreateGroup(ElectrodesPath);
         Typed(table, "DynamicTable", "hdmf-common", ids);
         table.WriteAttribute("colnames", ["location", "group", "group_name", "x", "y", "z", "imp", "filtering"]);
         table.WriteAttribute("description", "metadata about extracellular electrodes");
-        var rows = regions.Length;
-        Ids(table, Enumerable.Range(0, rows).Select(i => (long)i).ToArray(), ids);
-        using (var c = table.WriteStrings("location", regions)) Column(c, "the location of channel within the subject e.g. brain region", ids);
-        using (var c = table.WriteReferences("group", [.. regions.Select(r => $"/general/extracellular_ephys/shank_{r}")]))
+        var rows = electrodes.Ids.Length;
+        Ids(table, electrodes.Ids, ids);
+        using (var c = table.WriteStrings("location", electrodes.Locations)) Column(c, "the location of channel within the subject e.g. brain region", ids);
+        using (var c = table.WriteReferences("group", [.. electrodes.Groups.Select(g => $"/general/extracellular_ephys/{g}")]))
             Column(c, "a reference to the ElectrodeGroup this electrode is a part of", ids);
-        using (var c = table.WriteStrings("group_name", [.. regions.Select(r => $"shank_{r}")]))
+        using (var c = table.WriteStrings("group_name", electrodes.Groups))
             Column(c, "the name of the ElectrodeGroup this electrode is a part of", ids);
-        // Sites 20 µm apart along each shank; shanks 2 mm apart.
-        var firstOfRegion = new Dictionary<string, int>();
-        var y = new double[rows];
-        var x = new double[rows];
-        for (var i = 0; i < rows; i++)
-        {
-            var first = firstOfRegion.TryGetValue(regions[i], out var f) ? f : firstOfRegion[regions[i]] = i;
-            y[i] = 20.0 * (i - first);
-            x[i] = regions[i] == "PFC" ? 0.0 : 2000.0;
-        }
-        NumericColumn(table, "x", x, "the x coordinate of the position (+x is posterior)", ids);
-        NumericColumn(table, "y", y, "the y coordinate of the position (+y is inferior)", ids);
+        NumericColumn(table, "x", electrodes.X, "the x coordinate of the position (+x is posterior)", ids);
+        NumericColumn(table, "y", electrodes.Y, "the y coordinate of the position (+y is inferior)", ids);
         NumericColumn(table, "z", new double[rows], "the z coordinate of the position (+z is right)", ids);
         NumericColumn(table, "imp", Enumerable.Repeat(double.NaN, rows).ToArray(), "the impedance of the electrode, in ohms", ids);
         using (var c = table.WriteStrings("filtering", [.. Enumerable.Repeat("none", rows)]))
             Column(c, "description of hardware filtering, including the filter name and frequency cutoffs", ids);
     }
 
-    private static void WriteElectricalSeries(Hdf5File file, SyntheticSessionGenerator generator, SynthRandom ids)
+    private static void WriteElectricalSeries(Hdf5File file, string path, SyntheticSessionGenerator generator, SynthRandom ids, double startingTime = 0)
     {
         var channels = generator.ChannelCount;
         var samples = generator.SampleCount;
-        using var series = file.CreateGroup("/acquisition/ElectricalSeries");
+        using var series = file.CreateGroup(path);
         series.WriteAttribute("comments", "no comments");
         series.WriteAttribute("description", "synthetic LFP (see sampledata/README.md for the model)");
         Typed(series, "ElectricalSeries", "core", ids);
@@ -136,19 +155,20 @@ public static class NwbSessionWriter
             Typed(region, "DynamicTableRegion", "hdmf-common", ids);
             region.WriteReferenceAttribute("table", ElectrodesPath);
         }
-        using var startingTime = series.WriteScalar("starting_time", 0.0);
-        startingTime.WriteAttribute("rate", generator.Spec.SampleRate);
-        startingTime.WriteAttribute("unit", "seconds");
+        using var start = series.WriteScalar("starting_time", startingTime);
+        start.WriteAttribute("rate", generator.Spec.SampleRate);
+        start.WriteAttribute("unit", "seconds");
     }
 
-    private static void WriteUnits(Hdf5File file, SyntheticSessionGenerator generator, SynthRandom ids)
+    /// <summary>The units table; Row is the unit's row in the electrodes table.</summary>
+    private static void WriteUnits(Hdf5File file, IReadOnlyList<(long Id, IReadOnlyList<double> SpikeTimes, long Row)> units, SynthRandom ids,
+        IReadOnlyList<UnitQualityColumn>? quality = null)
     {
-        var units = generator.Units;
         using var table = file.CreateGroup("/units");
-        table.WriteAttribute("colnames", ["spike_times", "electrodes"]);
+        table.WriteAttribute("colnames", ["spike_times", "electrodes", .. (quality ?? []).Select(q => q.Name)]);
         table.WriteAttribute("description", "synthetic units, theta-phase-locked inhomogeneous Poisson with 2 ms refractory period");
         Typed(table, "Units", "core", ids);
-        Ids(table, [.. units.Select(u => (long)u.Id)], ids);
+        Ids(table, [.. units.Select(u => u.Id)], ids);
 
         var spikeTimes = units.SelectMany(u => u.SpikeTimes).ToArray();
         var spikeEnds = new long[units.Count];
@@ -162,12 +182,21 @@ public static class NwbSessionWriter
 
         using (var c = table.CreateDataset<long>("electrodes", [units.Count]))
         {
-            c.WriteAll<long>([.. units.Select(u => (long)u.Channel)]);
+            c.WriteAll<long>([.. units.Select(u => u.Row)]);
             Column(c, "the electrodes that each spike unit came from", ids, "DynamicTableRegion");
             c.WriteReferenceAttribute("table", ElectrodesPath);
         }
         Index(table, "electrodes_index", "electrodes", [.. Enumerable.Range(1, units.Count).Select(i => (long)i)], ids);
+        foreach (var column in quality ?? [])
+        {
+            if (column.Texts is { } texts)
+                using (var c = table.WriteStrings(column.Name, texts)) Column(c, column.Description, ids);
+            else NumericColumn(table, column.Name, column.Numbers!, column.Description, ids);
+        }
     }
+
+    /// <summary>A curation column of the units table (as Kilosort / the Allen pipeline write them).</summary>
+    private sealed record UnitQualityColumn(string Name, string Description, string[]? Texts, double[]? Numbers);
 
     private static void WriteIntervals(Hdf5File file, SyntheticSessionSpec spec, SyntheticSessionGenerator generator, SynthRandom ids)
     {

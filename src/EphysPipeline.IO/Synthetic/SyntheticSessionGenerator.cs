@@ -131,6 +131,7 @@ public sealed class SyntheticSessionGenerator
 
             _unitStart[c] = units.Count;
             var count = 1 + (int)(setup.NextUInt64() & 1);
+            if (spec.UnitsPerChannel is { } perChannel) count = perChannel;
             for (var u = 0; u < count; u++)
                 units.Add(new SyntheticUnit(units.Count, c, spec.RegionOf(c), 2 + 8 * setup.NextDouble(), setup.NextDouble() * 2 * Math.PI));
         }

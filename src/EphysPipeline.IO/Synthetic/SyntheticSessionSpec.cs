@@ -47,6 +47,7 @@ public sealed record DrugEffect(
 /// <param name="DurationSeconds">Recording length (s).</param>
 /// <param name="InjectionSeconds">Injection time from the start of the recording (s).</param>
 /// <param name="Behaviour">Write a running-speed and a position series; theta and gamma power follow running (SyntheticModel).</param>
+/// <param name="UnitsPerChannel">Units per channel; null = one or two at random.</param>
 public sealed record SyntheticSessionSpec(
     string SubjectId,
     DrugEffect Drug,
@@ -55,7 +56,8 @@ public sealed record SyntheticSessionSpec(
     double SampleRate = 1000.0,
     double DurationSeconds = 600.0,
     double InjectionSeconds = 240.0,
-    bool Behaviour = false)
+    bool Behaviour = false,
+    int? UnitsPerChannel = null)
 {
     /// <summary>"m01-ketamine".</summary>
     public string SessionId => $"{SubjectId}-{Drug.Name}";
