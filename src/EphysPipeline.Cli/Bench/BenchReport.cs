@@ -89,7 +89,7 @@ public sealed class BenchReport(BenchProfile profile, int jobs, double generateS
             md.Append(OutputSizes.Markdown(outputs));
             md.AppendLine();
         }
-        if (peers is null) md.AppendLine("Peers: not run (--no-peers).");
+        if (peers is null) md.AppendLine(profile.Probes is null ? "Peers: not run (--no-peers)." : "Peers: none (the peer script reads one series of one file).");
         else if (peers.Skipped is not null) md.AppendLine(inv, $"Peers: skipped — {peers.Skipped}.");
         else
         {

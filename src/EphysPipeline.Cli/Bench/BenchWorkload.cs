@@ -4,13 +4,19 @@ using EphysPipeline.IO.Synthetic;
 namespace EphysPipeline.Cli.Bench;
 
 /// <summary>A bench workload: one synthetic int16 NWB session of a fixed shape.</summary>
-public sealed record BenchProfile(string Name, int Channels, double Minutes, double Rate)
+/// <param name="Probes">The session is OpenScope-shaped (a session file and six probe files) at this scale; null = one file.</param>
+public sealed record BenchProfile(string Name, int Channels, double Minutes, double Rate, double? Probes = null)
 {
     public static BenchProfile Standard { get; } = new("standard", 32, 30, 1000);
     public static BenchProfile Neuropixels { get; } = new("neuropixels", 384, 10, 2500);
 
-    public static BenchProfile? Find(string name) =>
-        name.ToLowerInvariant() switch { "standard" => Standard, "neuropixels" => Neuropixels, _ => null };
+    /// <summary>One OpenScope-shaped saline session (ephys synth --profile openscope): full size is 1,376 channels × 2 h.</summary>
+    public static BenchProfile OpenScope(double scale, double minutes) =>
+        new(scale == 1 && minutes == 120 ? "openscope" : string.Create(CultureInfo.InvariantCulture, $"openscope-{scale:G4}x-{minutes:G4}min"),
+            OpenScopeStudy.Probes(scale).Sum(p => p.Channels), minutes, OpenScopeStudy.Rate, scale);
+
+    public static BenchProfile? Find(string name, double scale = 1, double minutes = 120) =>
+        name.ToLowerInvariant() switch { "standard" => Standard, "neuropixels" => Neuropixels, "openscope" => OpenScope(scale, minutes), _ => null };
 
     public double DurationSeconds => Minutes * 60;
 
@@ -35,9 +41,13 @@ public sealed class BenchWorkload
         Profile = profile;
         Parquet = parquet;
         Directory = Path.GetFullPath(Path.Combine(workDirectory, profile.Name));
-        Spec = new SyntheticSessionSpec("m01", DrugEffect.Defaults.First(d => d.Name == "saline"), Seed,
-            profile.Channels, profile.Rate, profile.DurationSeconds, InjectionSeconds);
+        Spec = profile.Probes is null
+            ? new SyntheticSessionSpec("m01", DrugEffect.Defaults.First(d => d.Name == "saline"), Seed,
+                profile.Channels, profile.Rate, profile.DurationSeconds, InjectionSeconds)
+            : OpenScopeStudy.Plan(OpenScopeOptions)[0];
     }
+
+    private OpenScopeOptions OpenScopeOptions => new() { Seed = Seed, Minutes = Profile.Minutes, Scale = Profile.Probes ?? 1 };
 
     /// <summary>Injection time: the baseline epoch gets 4 min, as in the sample study.</summary>
     public const double InjectionSeconds = 240;
@@ -48,7 +58,8 @@ public sealed class BenchWorkload
     public bool Parquet { get; }
     public string Directory { get; }
     public SyntheticSessionSpec Spec { get; }
-    public string SessionPath => Path.Combine(Directory, Spec.FileName);
+    /// <summary>The session's file (for an OpenScope-shaped session, the one with units and intervals).</summary>
+    public string SessionPath => Profile.Probes is null ? Path.Combine(Directory, Spec.FileName) : Path.Combine(Directory, Spec.SessionId, Spec.SessionId + ".nwb");
     public string ManifestPath => Path.Combine(Directory, "bench-study.yaml");
     public string ConfigPath => Path.Combine(Directory, "bench-config.yaml");
     public string OutputDirectory => Path.Combine(Directory, "output");
@@ -67,14 +78,16 @@ public sealed class BenchWorkload
     /// <returns>Seconds spent generating, 0 when cached.</returns>
     public double Prepare()
     {
-        System.IO.Directory.CreateDirectory(Directory);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(SessionPath)!);
         var marker = SessionPath + ".complete";
         double seconds = 0;
         if (!File.Exists(marker) || !File.Exists(SessionPath))
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             File.Delete(marker);
-            NwbSessionWriter.Write(SessionPath, Spec, SyntheticStudy.SessionStart(Spec));
+            if (Profile.Probes is { } scale)
+                NwbSessionWriter.WriteProbes(Path.Combine(Directory, Spec.SessionId), Spec, OpenScopeStudy.Probes(scale), SyntheticStudy.SessionStart(Spec), Environment.ProcessorCount);
+            else NwbSessionWriter.Write(SessionPath, Spec, SyntheticStudy.SessionStart(Spec));
             File.WriteAllText(marker, "");
             seconds = clock.Elapsed.TotalSeconds;
         }
@@ -104,6 +117,8 @@ public sealed class BenchWorkload
 
     private string Manifest()
     {
+        if (Profile.Probes is not null)
+            return OpenScopeStudy.Manifest(OpenScopeOptions, Path.GetFileName(ConfigPath), s => s.SessionId == Spec.SessionId);
         // The sample-study manifest lists four drugs per subject; the bench keeps one (saline: the manifest needs its control).
         var full = SyntheticStudy.Manifest(Options, "", Path.GetFileName(ConfigPath));
         var head = full[..full.IndexOf("sessions:\n", StringComparison.Ordinal)];

@@ -13,7 +13,9 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var profile = new Option<string>("--profile") { Description = "standard (32 ch × 30 min × 1 kHz) or neuropixels (384 ch × 10 min × 2.5 kHz)", DefaultValueFactory = _ => "standard" };
+        var profile = new Option<string>("--profile") { Description = "standard (32 ch × 30 min × 1 kHz), neuropixels (384 ch × 10 min × 2.5 kHz) or openscope (6 probes, 1,376 ch × 2 h × 1250 Hz, 4,128 units; no peers)", DefaultValueFactory = _ => "standard" };
+        var scale = new Option<double>("--scale") { Description = "openscope: channels and units as a fraction of full size", DefaultValueFactory = _ => 1.0 };
+        var minutes = new Option<double>("--minutes") { Description = "openscope: session length (min)", DefaultValueFactory = _ => 120.0 };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Threads for the analysis (default: CPU count)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var work = new Option<string>("--work") { Description = "Directory for the cached workload and the results", DefaultValueFactory = _ => "bench-work" };
         var noPeers = new Option<bool>("--no-peers") { Description = "Skip the Python peers (numpy, scipy, MNE)" };
@@ -22,16 +24,27 @@ public static class BenchCommand
         var child = new Option<string?>("--child-manifest") { Hidden = true };
         var command = new Command("bench", "Time the full metric set end to end on a synthetic session, against the Python peers")
         {
-            profile, jobs, work, noPeers, scaling, parquet, child,
+            profile, jobs, work, noPeers, scaling, parquet, scale, minutes, child,
         };
         command.SetAction(parse =>
         {
             int threads = Math.Max(1, parse.GetValue(jobs));
             if (parse.GetValue(child) is { } manifest) return BenchChild.Run(manifest, threads);
             var name = parse.GetValue(profile)!;
-            var chosen = BenchProfile.Find(name) ?? throw new EphysInputException(null, "--profile", $"'{name}' is not standard or neuropixels");
+            BenchProfile chosen;
+            try
+            {
+                chosen = BenchProfile.Find(name, parse.GetValue(scale), parse.GetValue(minutes))
+                    ?? throw new EphysInputException(null, "--profile", $"'{name}' is not standard, neuropixels or openscope");
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new EphysInputException(null, "--scale", e.Message.Split('\n')[0].Split(" (Parameter")[0], e);
+            }
             var workload = new BenchWorkload(parse.GetValue(work)!, chosen, parse.GetValue(parquet));
-            return parse.GetValue(scaling) ? Scaling(workload) : Run(workload, threads, !parse.GetValue(noPeers));
+            // The peers read one series of one file; a multi-probe session has no counterpart script.
+            bool peers = !parse.GetValue(noPeers) && chosen.Probes is null;
+            return parse.GetValue(scaling) ? Scaling(workload) : Run(workload, threads, peers);
         });
         return command;
     }

@@ -77,13 +77,16 @@ public static class OpenScopeStudy
         return written;
     }
 
-    public static string Manifest(OpenScopeOptions options)
+    /// <param name="analysisPath">The manifest's analysis: entry; null = defaults.</param>
+    /// <param name="include">The sessions to list (all when null).</param>
+    public static string Manifest(OpenScopeOptions options, string? analysisPath = null, Func<SyntheticSessionSpec, bool>? include = null)
     {
         var probes = Probes(options.Scale);
         var text = new StringBuilder();
         text.Append("# EphysPipeline study manifest (schema 1): synthetic sessions in the shape of OpenScope PsyCode (DANDI:001417).\n");
         text.Append("# Generate the files with: ephys synth --profile openscope\n");
         text.Append("schema: 1\nstudy: openscope-psilocybin\noutput: output\ncontrol: saline\nreference_epoch: baseline\n");
+        if (analysisPath is not null) text.Append("analysis: ").Append(analysisPath).Append('\n');
         text.Append("epochs:                        # seconds relative to the injection\n");
         foreach (var e in Epochs(options)) text.Append(CultureInfo.InvariantCulture, $"  {e.Name}: [{Number(e.Start)}, {Number(e.Stop)}]\n");
         text.Append("region_groups:                 # CCF-style locations to areas\n");
@@ -92,7 +95,7 @@ public static class OpenScopeStudy
         text.Append("channels_per_region: {max: 16}   # all-pairs over 7 regions × 16 channels\n");
         text.Append("units: {equal: {quality: good}, max: {isi_violations: 0.5}}\n");
         text.Append("sessions:\n");
-        foreach (var spec in Plan(options))
+        foreach (var spec in Plan(options).Where(include ?? (_ => true)))
         {
             var folder = spec.SessionId;
             text.Append(CultureInfo.InvariantCulture, $"  - id: {spec.SessionId}\n    file: {folder}/{spec.SessionId}.nwb\n    subject: {spec.SubjectId}\n");
