@@ -35,6 +35,11 @@ namespace EphysPipeline.Cli
         public static int Run(string[] args, TextWriter? error = null)
         {
             error ??= Console.Error;
+            // Spectre keeps the writer it first saw; in-process callers (tests) swap Console.Out between runs.
+            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+            {
+                Out = new Spectre.Console.AnsiConsoleOutput(Console.Out),
+            });
             bool debug = Environment.GetEnvironmentVariable("EPHYS_DEBUG") == "1" || args.Contains("--verbose");
             try
             {
