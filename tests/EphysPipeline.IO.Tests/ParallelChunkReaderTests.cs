@@ -52,11 +52,7 @@ public class ParallelChunkReaderTests
             DatasetPath = "/data", SampleRate = 1000, ScaleToVolts = 1e-6,
             Orientation = channelsBySamples ? PlainOrientation.ChannelsBySamples : PlainOrientation.SamplesByChannels,
         };
-        using var serial = layout.Open(path);
-        using var parallel = layout.Open(path);
-        parallel.DecodeThreads = 2;
-        Assert.True(parallel.DecodesInParallel);
-        AssertSameReads(serial, parallel, seed: 2);
+        AssertLayoutReadsSame(layout, path, seed: 2, parallelPath: true);
     }
 
     [Fact]
@@ -72,11 +68,7 @@ public class ParallelChunkReaderTests
         using (var data = file.CreateDataset<float>("/data", [2500, 5], [333, 2], 4, shuffle: true))
             data.Write<float>([0, 0], [2500, 5], values);
         var layout = new PlainHdf5Layout { DatasetPath = "/data", SampleRate = 1000, ScaleToVolts = 1 };
-        using var serial = layout.Open(path);
-        using var parallel = layout.Open(path);
-        parallel.DecodeThreads = 2;
-        Assert.True(parallel.DecodesInParallel);
-        AssertSameReads(serial, parallel, seed: 3);
+        AssertLayoutReadsSame(layout, path, seed: 3, parallelPath: true);
     }
 
     [Fact]
@@ -88,10 +80,7 @@ public class ParallelChunkReaderTests
         using (var data = file.CreateDataset<short>("/data", [4000, 4], [500, 4], 4, shuffle: true))
             data.Write<short>([1000, 0], [500, 4], Enumerable.Range(0, 2000).Select(i => (short)(i - 1000)).ToArray());
         var layout = new PlainHdf5Layout { DatasetPath = "/data", SampleRate = 1000, ScaleToVolts = 1e-6 };
-        using var serial = layout.Open(path);
-        using var parallel = layout.Open(path);
-        parallel.DecodeThreads = 2;
-        AssertSameReads(serial, parallel, seed: 4);
+        AssertLayoutReadsSame(layout, path, seed: 4, parallelPath: false);
     }
 
     [Theory]
@@ -144,6 +133,17 @@ public class ParallelChunkReaderTests
     }
 
     /// <summary>Whole-block reads (as the streaming pass does, margins reaching into the last block) and random windows on random channel subsets.</summary>
+    /// <summary>The file read through H5Dread and with two decode threads gives the same values.</summary>
+    /// <param name="parallelPath">True when the layout must take the parallel path (not fall back at open).</param>
+    private static void AssertLayoutReadsSame(PlainHdf5Layout layout, string path, int seed, bool parallelPath)
+    {
+        using var serial = layout.Open(path);
+        using var parallel = layout.Open(path);
+        parallel.DecodeThreads = 2;
+        if (parallelPath) Assert.True(parallel.DecodesInParallel);
+        AssertSameReads(serial, parallel, seed);
+    }
+
     private static void AssertSameReads(Hdf5Recording serial, Hdf5Recording parallel, int seed)
     {
         int channels = serial.Channels.Count;

@@ -42,6 +42,18 @@ public class FixtureStudyTests
         return path;
     }
 
+    /// <summary>A study's head with the fixtures' epochs (injection at 60 s), for manifests written in a test.</summary>
+    private static string Head(string study) => $"""
+        study: {study}
+        output: out
+        epochs:
+          baseline: [-50, -5]
+          acute: [10, 55]
+        """;
+
+    private static RunOutcome Run(StudyManifest manifest, int jobs, AnalysisConfig? config = null) =>
+        new StudyRunner(manifest, config ?? new AnalysisConfig(), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = jobs });
+
     [Fact]
     public void RunsEverySessionAndWritesTidyTables()
     {
@@ -68,11 +80,7 @@ public class FixtureStudyTests
         using var dir = Fixtures.TempDir();
         var path = dir.File("study.yaml");
         File.WriteAllText(path, $"""
-            study: regions
-            output: out
-            epochs:
-              baseline: [-50, -5]
-              acute: [10, 55]
+            {Head("regions")}
             region_groups:
               PFC: [PL, IL, "ACA*"]
               HPC: [CA1, CA3, DG]
@@ -86,7 +94,7 @@ public class FixtureStudyTests
                 regions: {"{0: PL, 1: IL, 2: ACAd5, 3: ACAv2/3, 4: CA1, 5: CA3, 6: DG, 7: VISp5}"}
             """);
         var manifest = ManifestLoader.Load(path);
-        var outcome = new StudyRunner(manifest, new AnalysisConfig(), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 2 });
+        var outcome = Run(manifest, jobs: 2);
         Assert.Empty(outcome.Failures);
 
         var metrics = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Metrics)).Skip(1).Select(CsvFormat.SplitLine).ToList();
@@ -115,11 +123,7 @@ public class FixtureStudyTests
             file.WriteDataset<double>("units/isi_violations", [0.1, 0.9, 0.0, 0.2, 0.1, double.NaN, 0.3, 0.05]);
         }
         string Study(string units) => $"""
-            study: units
-            output: out
-            epochs:
-              baseline: [-50, -5]
-              acute: [10, 55]
+            {Head("units")}
             units: {units}
             sessions:
               - id: ket
@@ -131,7 +135,7 @@ public class FixtureStudyTests
         var path = dir.File("study.yaml");
         File.WriteAllText(path, Study("{equal: {quality: good}, max: {isi_violations: 0.25}}"));
         var manifest = ManifestLoader.Load(path);
-        var outcome = new StudyRunner(manifest, new AnalysisConfig(), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 1 });
+        var outcome = Run(manifest, jobs: 1);
         Assert.Empty(outcome.Failures);
         var units = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Units)).Skip(1).Select(l => CsvFormat.SplitLine(l)[5]).Distinct().ToList();
         // 1: isi 0.9; 2, 4: quality; 5: NaN fails the bound; 6: isi 0.3.
@@ -139,13 +143,13 @@ public class FixtureStudyTests
 
         File.WriteAllText(path, Study("{min: {presence_ratio: 0.9}}"));
         manifest = ManifestLoader.Load(path);
-        outcome = new StudyRunner(manifest, new AnalysisConfig(), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 1 });
+        outcome = Run(manifest, jobs: 1);
         var failure = Assert.Single(outcome.Failures);
         Assert.Contains("/units/presence_ratio", failure.Reason);
         Assert.Contains("no column 'presence_ratio' (columns: electrodes, isi_violations, quality, spike_times)", failure.Reason);
 
         File.WriteAllText(path, Study("{min: {quality: 1}}"));
-        outcome = new StudyRunner(ManifestLoader.Load(path), new AnalysisConfig(), TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 1 });
+        outcome = Run(ManifestLoader.Load(path), jobs: 1);
         Assert.Contains("needs a numeric column", Assert.Single(outcome.Failures).Reason);
     }
 
@@ -170,11 +174,7 @@ public class FixtureStudyTests
         }
         var path = dir.File("study.yaml");
         File.WriteAllText(path, $"""
-            study: probes
-            output: out
-            epochs:
-              baseline: [-50, -5]
-              acute: [10, 55]
+            {Head("probes")}
             sessions:
               - id: two
                 file: session.nwb
@@ -191,7 +191,7 @@ public class FixtureStudyTests
                 injection_s: 60
             """);
         var manifest = ManifestLoader.Load(path);
-        var outcome = new StudyRunner(manifest, new AnalysisConfig { Outputs = new() { Formats = ["csv", "parquet"], Nwb = true } }, TestBackends.Current, SilentReporter.Instance).Run(new RunOptions { Jobs = 2 });
+        var outcome = Run(manifest, jobs: 2, new AnalysisConfig { Outputs = new() { Formats = ["csv", "parquet"], Nwb = true } });
         Assert.Empty(outcome.Failures);
 
         var metrics = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Metrics));
