@@ -20,30 +20,37 @@ internal sealed class ParallelChunkReader
     private const int Deflate = 1, Shuffle = 2;
     private readonly Hdf5Dataset data;
     private readonly long rowsTotal, colsTotal, chunkRows, chunkCols;
-    private readonly int[] pipeline;
+    // Positions of the filters in the pipeline (bit i of a chunk's filter mask skips filter i); -1 when absent.
+    private readonly int shuffleAt, deflateAt;
     private readonly int elementSize;
     private readonly int chunkBytes;
     private Dictionary<(long Row, long Col), byte[]> previous = [];
     private readonly Stack<byte[]> pool = new();
 
-    private ParallelChunkReader(Hdf5Dataset data, long[] shape, long[] chunk, int[] pipeline, int elementSize)
+    private ParallelChunkReader(Hdf5Dataset data, long[] shape, long[] chunk, int shuffleAt, int deflateAt, int elementSize)
     {
         this.data = data;
         (rowsTotal, colsTotal) = (shape[0], shape[1]);
         (chunkRows, chunkCols) = (chunk[0], chunk[1]);
-        this.pipeline = pipeline;
+        (this.shuffleAt, this.deflateAt) = (shuffleAt, deflateAt);
         this.elementSize = elementSize;
         chunkBytes = checked((int)(chunkRows * chunkCols * elementSize));
     }
 
-    /// <summary>A reader when the dataset is 2-D, chunked, stored as native <typeparamref name="T"/> and filtered only by shuffle/deflate; else null.</summary>
+    /// <summary>
+    /// A reader when the dataset is 2-D, chunked, stored as native <typeparamref name="T"/> and filtered by shuffle
+    /// and/or deflate, at most once each and shuffle first (as h5py and pynwb write them); else null.
+    /// </summary>
     public static ParallelChunkReader? TryCreate<T>(Hdf5Dataset data, long[] shape, long[]? chunk, IReadOnlyList<Hdf5Filter> filters) where T : unmanaged
     {
         if (shape.Length != 2 || chunk is not { Length: 2 } || chunk[0] <= 0 || chunk[1] <= 0) return null;
-        if (filters.Count == 0 || filters.Any(f => f.Id is not (Deflate or Shuffle))) return null;
+        var ids = filters.Select(f => f.Id).ToList();
+        int shuffleAt = ids.IndexOf(Shuffle), deflateAt = ids.IndexOf(Deflate);
+        if (ids.Count == 0 || ids.Count != (shuffleAt >= 0 ? 1 : 0) + (deflateAt >= 0 ? 1 : 0)) return null;
+        if (shuffleAt >= 0 && deflateAt >= 0 && shuffleAt > deflateAt) return null;
         if (chunk[0] * chunk[1] * Unsafe.SizeOf<T>() > 256L << 20) return null;
         if (!data.StoresNative<T>()) return null;
-        return new ParallelChunkReader(data, shape, chunk, [.. filters.Select(f => f.Id)], Unsafe.SizeOf<T>());
+        return new ParallelChunkReader(data, shape, chunk, shuffleAt, deflateAt, Unsafe.SizeOf<T>());
     }
 
     /// <summary>Reads rows [row0, row0 + rows) × columns [col0, col0 + cols) into <paramref name="destination"/> (row-major).</summary>
@@ -121,33 +128,24 @@ internal sealed class ParallelChunkReader
         lock (pool) pool.Push(buffer);
     }
 
-    /// <summary>Undoes the filter pipeline (last applied first) into <paramref name="output"/>; false when the chunk does not decode to its size.</summary>
+    /// <summary>Inflates, then unshuffles (the reverse of writing), into <paramref name="output"/>; false when the chunk does not decode to its size.</summary>
     private bool Decode(byte[] stored, int size, uint mask, ref byte[] output)
     {
-        ReadOnlySpan<byte> bytes = stored.AsSpan(0, size);
         byte[]? inflated = null;
         try
         {
-            for (int f = pipeline.Length - 1; f >= 0; f--)
+            ReadOnlySpan<byte> bytes = stored.AsSpan(0, size);
+            if (Applied(deflateAt, mask))
             {
-                if ((mask & (1u << f)) != 0) continue;
-                if (pipeline[f] == Deflate)
-                {
-                    inflated = Rent();
-                    if (!Inflate(stored, size, inflated)) return false;
-                    bytes = inflated.AsSpan(0, chunkBytes);
-                }
-                else
-                {
-                    if (bytes.Length != chunkBytes) return false;
-                    Unshuffle(bytes, output, elementSize);
-                    return true;
-                }
+                inflated = Rent();
+                if (!Inflate(stored, size, inflated)) return false;
+                bytes = inflated.AsSpan(0, chunkBytes);
             }
             if (bytes.Length != chunkBytes) return false;
+            if (Applied(shuffleAt, mask)) Unshuffle(bytes, output, elementSize);
             // No shuffle to undo: the inflated (or stored) bytes are the chunk.
-            if (inflated is not null) { (output, inflated) = (inflated, output); return true; }
-            bytes.CopyTo(output);
+            else if (inflated is not null) (output, inflated) = (inflated, output);
+            else bytes.CopyTo(output);
             return true;
         }
         catch (InvalidDataException)
@@ -159,6 +157,8 @@ internal sealed class ParallelChunkReader
             if (inflated is not null) Return(inflated);
         }
     }
+
+    private static bool Applied(int filter, uint mask) => filter >= 0 && (mask & (1u << filter)) == 0;
 
     private bool Inflate(byte[] stored, int size, byte[] output)
     {

@@ -17,31 +17,37 @@ public static class Fingerprint
     public static string OfSession(SessionSpec session, StudyManifest manifest, string configHash)
     {
         var (epochs, states, regions, units) = (manifest.Epochs, manifest.States, manifest.Regions, manifest.Units);
-        var info = new FileInfo(session.File);
         var inputs = new Dictionary<string, object?>
         {
             ["config"] = configHash,
             ["session"] = session with { File = Path.GetFileName(session.File) },
             ["epochs"] = epochs,
-            ["size"] = info.Length,
-            ["mtime"] = info.LastWriteTimeUtc.Ticks,
-            ["head"] = HashRange(session.File, 0, (int)Math.Min(Edge, info.Length)),
-            ["tail"] = HashRange(session.File, Math.Max(0, info.Length - Edge), (int)Math.Min(Edge, info.Length)),
         };
+        AddIdentity(inputs, session.File);
         // Only when there are states, so that studies without any keep their fingerprints (and their finished sessions).
         if (states.Count > 0) inputs["states"] = states;
         if (session.InjectionTable is { } table) inputs["injection_table"] = table;
         if (session.Probes is { } probes)
-            inputs["probes"] = probes.Select(p => new Dictionary<string, object?>
+            inputs["probes"] = probes.Select(p => AddIdentity(new Dictionary<string, object?>
             {
-                ["name"] = p.Name, ["series"] = p.Series, ["file"] = Path.GetFileName(p.File), ["size"] = new FileInfo(p.File).Length,
-                ["mtime"] = new FileInfo(p.File).LastWriteTimeUtc.Ticks, ["head"] = HashRange(p.File, 0, (int)Math.Min(Edge, new FileInfo(p.File).Length)),
-            }).ToList();
+                ["name"] = p.Name, ["series"] = p.Series, ["file"] = Path.GetFileName(p.File),
+            }, p.File)).ToList();
         // The tables' probe columns: a session of one series in a study with several-probe sessions has them too.
         if (manifest.HasProbes) inputs["probe_columns"] = true;
         if (regions is { IsNone: false }) inputs["regions"] = regions;
         if (units is { IsNone: false }) inputs["units"] = units;
         return Sha256(JsonSerializer.Serialize(inputs));
+    }
+
+    /// <summary>Adds a file's size, modification time and the hashes of its first and last MiB.</summary>
+    private static Dictionary<string, object?> AddIdentity(Dictionary<string, object?> inputs, string path)
+    {
+        var info = new FileInfo(path);
+        inputs["size"] = info.Length;
+        inputs["mtime"] = info.LastWriteTimeUtc.Ticks;
+        inputs["head"] = HashRange(path, 0, (int)Math.Min(Edge, info.Length));
+        inputs["tail"] = HashRange(path, Math.Max(0, info.Length - Edge), (int)Math.Min(Edge, info.Length));
+        return inputs;
     }
 
     public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
