@@ -7,12 +7,19 @@ namespace EphysPipeline.Core;
 /// <param name="Group">Electrode group name, or empty.</param>
 public sealed record ChannelInfo(int Index, long ElectrodeId, string Region, string Group);
 
-/// <summary>A sorted unit: spike times in seconds on the file's clock, and where it was recorded.</summary>
+/// <summary>A sorted unit and where it was recorded; its spike times are read as a stream (<see cref="SpikeTimesVisitor"/>).</summary>
 /// <param name="Id">Unit id from the units table.</param>
-/// <param name="SpikeTimes">Ascending spike times (s).</param>
+/// <param name="Row">The unit's row in the units table (0-based).</param>
+/// <param name="SpikeCount">Spikes the table holds for the unit.</param>
 /// <param name="ElectrodeIds">Electrode ids of the unit (may be empty).</param>
 /// <param name="Region">Region of the unit's first electrode, or "unknown".</param>
-public sealed record UnitInfo(long Id, double[] SpikeTimes, IReadOnlyList<long> ElectrodeIds, string Region);
+public sealed record UnitInfo(long Id, int Row, long SpikeCount, IReadOnlyList<long> ElectrodeIds, string Region);
+
+/// <summary>
+/// One piece of a unit's spike times (seconds on the file's clock, finite, in the table's order): the unit's table
+/// row, the index of the piece's first spike within the unit, and the times. Pieces come row by row, in order.
+/// </summary>
+public delegate void SpikeTimesVisitor(int row, long firstSpike, ReadOnlySpan<double> times);
 
 /// <summary>A per-unit column of a units table: <see cref="Numbers"/> for numeric columns, else <see cref="Texts"/>.</summary>
 public sealed record UnitColumn(string Name, double[]? Numbers, string[]? Texts);

@@ -114,14 +114,12 @@ public sealed partial class NwbFile : IDisposable
         ScalarString("general/subject/species"),
         ScalarString("general/pharmacology")));
 
-    /// <summary>The units table: ragged spike times (any index integer width) and each unit's electrodes and region.</summary>
+    /// <summary>The units table's rows: ids, spike counts (from the ragged index), electrodes and regions; no spike times.</summary>
     public IReadOnlyList<UnitInfo> ReadUnits() => Hdf5Input.Guard(FileName, null, () =>
     {
         if (!file.Exists("units/spike_times") || !file.Exists("units/spike_times_index")) return [];
-        var spikeTimes = Doubles("/units/spike_times");
-        var ranges = Ragged("/units/spike_times_index", spikeTimes.Length, "spike_times");
-        var ids = file.Exists("units/id") ? Longs("/units/id") : Enumerable.Range(0, ranges.Count).Select(i => (long)i).ToArray();
-        if (ids.Length < ranges.Count) throw new EphysInputException(FileName, "/units/id", $"{ids.Length} ids for {ranges.Count} units");
+        var ranges = SpikeRanges();
+        var ids = UnitIds(ranges.Count);
         var electrodes = UnitElectrodes(ranges.Count);
         var locations = file.Exists("units/location") ? Strings("/units/location") : null;
         var table = ElectrodeColumns(ElectrodesTable);
@@ -133,16 +131,57 @@ public sealed partial class NwbFile : IDisposable
             var electrodeIds = rows.Select(r => table is not null && r < table.Ids.Length ? table.Ids[r] : r).ToArray();
             var region = locations is not null && u < locations.Length && locations[u].Length > 0 ? locations[u]
                 : rows.Length > 0 && table is not null && rows[0] < table.Locations.Length ? table.Locations[rows[0]] : "unknown";
-            var times = spikeTimes[(int)start..(int)end];
-            for (var k = 0; k < times.Length; k++)
-                if (!double.IsFinite(times[k]))
-                    throw new EphysInputException(FileName, "/units/spike_times", $"unit {ids[u]}: spike time {times[k]} (spike {k})");
-            // Spike-sorter output is sorted; a table that is not gets sorted here (the analysis walks spikes in order).
-            if (!IsSorted(times)) Array.Sort(times);
-            units.Add(new UnitInfo(ids[u], times, electrodeIds, Region(region)));
+            units.Add(new UnitInfo(ids[u], u, end - start, electrodeIds, Region(region)));
         }
         return units;
     });
+
+    /// <summary>
+    /// Streams the units table's spike times in slices of <paramref name="sliceValues"/> values (memory does not grow
+    /// with the table), each unit's part of a slice to <paramref name="visit"/>. A non-finite time is an error naming
+    /// the unit and the spike.
+    /// </summary>
+    public void ReadSpikeTimes(SpikeTimesVisitor visit, int sliceValues = 1 << 20) => Hdf5Input.Guard(FileName, "/units/spike_times", () =>
+    {
+        if (!file.Exists("units/spike_times") || !file.Exists("units/spike_times_index")) return 0;
+        var ranges = SpikeRanges();
+        var ids = UnitIds(ranges.Count);
+        long total = ranges.Count == 0 ? 0 : ranges[^1].End;
+        using var dataset = file.OpenDataset("/units/spike_times");
+        var buffer = new double[(int)Math.Clamp(total, 1, Math.Max(1, sliceValues))];
+        int unit = 0;
+        for (long start = 0; start < total; start += buffer.Length)
+        {
+            int n = (int)Math.Min(buffer.Length, total - start);
+            var slice = buffer.AsSpan(0, n);
+            dataset.Read<double>([start], [n], slice);
+            while (unit < ranges.Count && ranges[unit].End <= start) unit++;
+            for (int u = unit; u < ranges.Count && ranges[u].Start < start + n; u++)
+            {
+                long from = Math.Max(ranges[u].Start, start), to = Math.Min(ranges[u].End, start + n);
+                if (to <= from) continue;
+                var times = slice[(int)(from - start)..(int)(to - start)];
+                for (var k = 0; k < times.Length; k++)
+                    if (!double.IsFinite(times[k]))
+                        throw new EphysInputException(FileName, "/units/spike_times", $"unit {ids[u]}: spike time {times[k]} (spike {from - ranges[u].Start + k})");
+                visit(u, from - ranges[u].Start, times);
+            }
+        }
+        return 0;
+    });
+
+    private List<(long Start, long End)> SpikeRanges()
+    {
+        long values = Hdf5Input.Guard(FileName, "/units/spike_times", () => { using var d = file.OpenDataset("/units/spike_times"); return d.ElementCount; });
+        return Ragged("/units/spike_times_index", values, "spike_times");
+    }
+
+    private long[] UnitIds(int count)
+    {
+        var ids = file.Exists("units/id") ? Longs("/units/id") : Enumerable.Range(0, count).Select(i => (long)i).ToArray();
+        if (ids.Length < count) throw new EphysInputException(FileName, "/units/id", $"{ids.Length} ids for {count} units");
+        return ids;
+    }
 
     /// <summary>
     /// One per-unit column of the units table (e.g. quality, isi_violations, presence_ratio): numbers for integer and
@@ -368,13 +407,6 @@ public sealed partial class NwbFile : IDisposable
         var rows = Longs("/units/electrodes");
         var ranges = Ragged("/units/electrodes_index", rows.Length, "electrodes");
         return Enumerable.Range(0, unitCount).Select(u => u < ranges.Count ? rows[(int)ranges[u].Start..(int)ranges[u].End] : []).ToArray();
-    }
-
-    private static bool IsSorted(double[] values)
-    {
-        for (var i = 1; i < values.Length; i++)
-            if (values[i] < values[i - 1]) return false;
-        return true;
     }
 
     /// <summary>A VectorIndex as [start, end) ranges into a target of <paramref name="targetLength"/> values.</summary>

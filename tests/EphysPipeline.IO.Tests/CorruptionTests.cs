@@ -29,6 +29,7 @@ public class CorruptionTests
             using var nwb = NwbFile.Open(path);
             _ = nwb.ReadMetadata();
             _ = nwb.ReadUnits();
+            nwb.ReadSpikeTimes((_, _, _) => { });
             _ = nwb.ReadIntervals();
             using var recording = nwb.OpenSeries();
             var channels = Enumerable.Range(0, recording.Channels.Count).ToArray();

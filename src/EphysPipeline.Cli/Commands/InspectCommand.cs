@@ -226,8 +226,8 @@ public sealed class InspectReport(string path)
         if (Metadata is not null)
         {
             var byRegion = Units.GroupBy(u => u.Region).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => (string[])[g.Key, g.Count().ToString(Invariant), g.Sum(u => (long)u.SpikeTimes.Length).ToString(Invariant)]).ToList();
-            byRegion.Add(["total", Units.Count.ToString(Invariant), Units.Sum(u => (long)u.SpikeTimes.Length).ToString(Invariant)]);
+                .Select(g => (string[])[g.Key, g.Count().ToString(Invariant), g.Sum(u => u.SpikeCount).ToString(Invariant)]).ToList();
+            byRegion.Add(["total", Units.Count.ToString(Invariant), Units.Sum(u => u.SpikeCount).ToString(Invariant)]);
             yield return ("Units", ["region", "units", "spikes"], byRegion);
             var intervals = new List<string[]>();
             foreach (var (table, rows) in Intervals)

@@ -47,7 +47,6 @@ public sealed class SessionAnalyzer(
         using var source = SessionSource.Open(spec, manifest.States, manifest.Regions, manifest.Units, threads);
         double injection = source.InjectionTime(spec);
         var opened = clock.Elapsed;
-        WarnSpikesOutside(source);
         foreach (var note in source.Notes) warn(note);
         if (source.UnitsInTable > 0 && source.Units.Count == 0)
             warn($"no unit of the {source.UnitsInTable} in the units table passes the manifest's units: filter");
@@ -77,7 +76,8 @@ public sealed class SessionAnalyzer(
         int total = 1 + passes.Count(p => p.Count > 0), done = 0;
         Action<double> Progress() { int k = done++; return f => progress((k + f) / total); }
 
-        var stages = CreateStages(context, source.Units, recording.StartTime, injection, spectrogram: true);
+        using var spikeTrains = SpikeTrains(source, recording, result);
+        var stages = CreateStages(context, source.Units, spikeTrains, recording.StartTime, injection, spectrogram: true);
         try
         {
             Pass(recording, prepared.Artifacts, epochs, stages, result, Progress());
@@ -94,7 +94,7 @@ public sealed class SessionAnalyzer(
             var inState = new SessionResult { Summary = result.Summary };
             if (passes[i].Count > 0)
             {
-                var stateStages = CreateStages(context, source.Units, recording.StartTime, injection, spectrogram: false);
+                var stateStages = CreateStages(context, source.Units, spikeTrains, recording.StartTime, injection, spectrogram: false);
                 try
                 {
                     Pass(recording, state.Excluded, passes[i], stateStages, inState, Progress());
@@ -110,13 +110,23 @@ public sealed class SessionAnalyzer(
         return result;
     }
 
-    /// <summary>Spikes outside the recording take part in no epoch; say how many, so a clock mismatch is seen.</summary>
-    private void WarnSpikesOutside(SessionSource source)
+    /// <summary>
+    /// The analysed units' spikes on the prepared recording's grid, when spike–field locking runs. Spikes outside the
+    /// recording take part in no epoch; a warning says how many, so a clock mismatch is seen.
+    /// </summary>
+    private SpikeTrainStore? SpikeTrains(SessionSource source, IRecording recording, SessionResult result)
     {
+        if (source.Units.Count == 0 || !config.Phase.Enabled || !config.Phase.SpikeField.Enabled) return null;
+        Stage = "spikes";
+        var clock = Stopwatch.StartNew();
         double t0 = source.Recording.StartTime, t1 = t0 + source.Recording.SampleCount / source.Recording.SampleRate;
-        var outside = source.Units.Select(u => (u.Id, Count: u.SpikeTimes.Count(t => t < t0 || t >= t1))).Where(u => u.Count > 0).ToList();
+        var store = SpikeTrainStore.Build(source.Units, source.ReadSpikeTimes, recording.StartTime, recording.SampleRate, recording.SampleCount, (t0, t1));
+        var outside = source.Units.Select((u, k) => (u.Id, Count: store.Outside[k])).Where(u => u.Count > 0).ToList();
         if (outside.Count > 0)
             warn($"{outside.Sum(u => u.Count)} spike(s) of {outside.Count} unit(s) (ids {string.Join(", ", outside.Take(5).Select(u => u.Id))}{(outside.Count > 5 ? ", …" : "")}) lie outside the recording [{t0:0.###}, {t1:0.###}) s and are ignored");
+        result.AddTime("spikes", clock.Elapsed);
+        Stage = "analysis";
+        return store;
     }
 
     /// <summary>The epochs with at least the state's minimum clean time in it (none when its source is missing).</summary>
@@ -160,14 +170,14 @@ public sealed class SessionAnalyzer(
         foreach (var (step, time) in inState.Timings) result.AddTime($"state {name}: {step}", time);
     }
 
-    private List<IBlockStage> CreateStages(StageContext context, IReadOnlyList<UnitInfo> units, double startTime, double injection, bool spectrogram)
+    private List<IBlockStage> CreateStages(StageContext context, IReadOnlyList<UnitInfo> units, SpikeTrainStore? spikeTrains, double startTime, double injection, bool spectrogram)
     {
         var stages = new List<IBlockStage>();
         if (config.Spectral.Enabled) stages.Add(new SpectralStage(context));
         if (config.Spectral.Enabled && config.Spectral.Multitaper.Enabled) stages.Add(new MultitaperStage(context));
         if (spectrogram && config.Spectral.Enabled && config.Spectral.Spectrogram.Enabled) stages.Add(new SpectrogramStage(context, startTime, injection));
         if (config.Entropy.Enabled) stages.Add(new EntropyStage(context));
-        if (config.Phase.Enabled) stages.Add(new PhaseStage(context, units, startTime));
+        if (config.Phase.Enabled) stages.Add(new PhaseStage(context, units, spikeTrains));
         return stages;
     }
 

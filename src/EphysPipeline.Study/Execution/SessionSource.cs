@@ -30,6 +30,9 @@ internal sealed class SessionSource : IDisposable
 
     public IReadOnlyList<UnitInfo> Units { get; }
 
+    /// <summary>Streams the units table's spike times (reopens the session's file; nothing for a file without units).</summary>
+    public Action<SpikeTimesVisitor> ReadSpikeTimes { get; private init; } = _ => { };
+
     /// <summary>What aligning the probes did (decimation, start rounding, drift), for the session's warnings.</summary>
     public IReadOnlyList<string> Notes { get; private init; } = [];
 
@@ -77,7 +80,15 @@ internal sealed class SessionSource : IDisposable
             var all = nwb.ReadUnits();
             var kept = units.Apply(all, column => nwb.ReadUnitColumn(column, all.Count), spec.File);
             return new SessionSource(WithRegions(recording, spec, regions), kept, intervals,
-                states.Select(s => StateReader.Read(nwb, intervals, s)).ToList()) { UnitsInTable = all.Count, Notes = notes, ProbeOf = probeOf };
+                states.Select(s => StateReader.Read(nwb, intervals, s)).ToList()) 
+            {
+                UnitsInTable = all.Count, Notes = notes, ProbeOf = probeOf,
+                ReadSpikeTimes = visit =>
+                {
+                    using var file = NwbFile.Open(spec.File);
+                    file.ReadSpikeTimes(visit);
+                },
+            };
         }
         catch
         {

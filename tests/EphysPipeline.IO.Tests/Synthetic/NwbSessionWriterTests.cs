@@ -81,10 +81,11 @@ public class NwbSessionWriterTests
                     Assert.Equal(expected[(123_000 + t) * 6 + c] * SyntheticModel.Conversion, volts[c * 4000 + t]);
         }
         var units = nwb.ReadUnits();
+        var trains = SpikeTimes.Read(nwb);
         Assert.Equal(generator.Units.Count, units.Count);
         for (var u = 0; u < units.Count; u++)
         {
-            Assert.Equal(generator.Units[u].SpikeTimes.ToArray(), units[u].SpikeTimes);
+            Assert.Equal(generator.Units[u].SpikeTimes.ToArray(), trains[u]);
             Assert.Equal(generator.Units[u].Region, units[u].Region);
             Assert.Equal([(long)generator.Units[u].Channel], units[u].ElectrodeIds);
         }

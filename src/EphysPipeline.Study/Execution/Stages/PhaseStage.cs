@@ -20,7 +20,7 @@ internal sealed class PhaseStage : IBlockStage
     private readonly List<BandFilter> _bands = [];
     private readonly Dictionary<string, string> _unusable = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<UnitInfo> _units;
-    private readonly long[][] _spikeSamples;
+    private readonly SpikeTrainStore? _spikeTrains;
     private readonly int[] _unitChannel;
     private readonly string?[] _unitProblem;
     private readonly AnalyticSignalStream? _stream;
@@ -35,7 +35,8 @@ internal sealed class PhaseStage : IBlockStage
     private ModulationIndexAccumulator[,] _pac = new ModulationIndexAccumulator[0, 0];
     private readonly List<(string Band, SegmentConnectivityAccumulator Accumulator)> _segments = [];
 
-    public PhaseStage(StageContext context, IReadOnlyList<UnitInfo> units, double startTime)
+    /// <param name="spikeTrains">The units' spikes on the analysis grid (null without units or spike–field locking).</param>
+    public PhaseStage(StageContext context, IReadOnlyList<UnitInfo> units, SpikeTrainStore? spikeTrains)
     {
         _context = context;
         _settings = context.Config.Phase;
@@ -59,7 +60,7 @@ internal sealed class PhaseStage : IBlockStage
                 memoryBytes: (long)(_settings.AnalyticMemoryMb * (1 << 20)));
         }
 
-        _spikeSamples = units.Select(u => u.SpikeTimes.Select(t => SpikeFieldAccumulator.SampleOf(t, startTime, context.SampleRate)).ToArray()).ToArray();
+        _spikeTrains = spikeTrains;
         _unitChannel = new int[units.Count];
         _unitProblem = new string?[units.Count];
         for (int u = 0; u < units.Count; u++) (_unitChannel[u], _unitProblem[u]) = ChannelOf(units[u]);
@@ -215,12 +216,13 @@ internal sealed class PhaseStage : IBlockStage
             int b = _bands.FindIndex(x => x.Name == spikeBands[sb]);
             if (b < 0) continue;
             var (offset, valid) = Within(firstSample, count, runEnd, _bands[b].Trim);
-            if (valid == 0) continue;
+            if (valid == 0 || _spikeTrains is null) continue;
+            _spikeTrains.Load(absolute + offset, absolute + offset + valid);
             for (int u = 0; u < _units.Count; u++)
             {
                 int c = _unitChannel[u];
                 if (c < 0) continue;
-                _spikes[u, sb].Append(all.Slice(b * bandStride + c * count + offset, valid), absolute + offset, _spikeSamples[u]);
+                _spikes[u, sb].Append(all.Slice(b * bandStride + c * count + offset, valid), absolute + offset, _spikeTrains.Spikes(u));
             }
         }
 

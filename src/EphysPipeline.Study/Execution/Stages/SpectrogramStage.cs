@@ -13,7 +13,11 @@ internal sealed class SpectrogramStage : IBlockStage
     private readonly SpectrogramAccumulator[] _channels;
     private readonly double _timeOfFirstSample;
     private readonly int _bins;
-    private readonly List<double>[] _power;      // per channel: frames × bins, only the bins written out
+    // Per channel: frames × bins (only the bins written out) in pages of whole frames, so memory never holds a
+    // doubled list nor, at the end, two copies of the spectrogram.
+    private readonly List<double[]>[] _pages;
+    private readonly int _framesPerPage;
+    private readonly int[] _frames;
     private readonly List<double> _times = [];
     private long _next = -1;
     private long _first = -1;
@@ -27,7 +31,9 @@ internal sealed class SpectrogramStage : IBlockStage
         _timeOfFirstSample = startTime - injection;
         double maxFrequency = Math.Max(s.TotalRange[1], s.Bands.Values.Max(b => b[1]));
         _bins = _channels[0].Frequencies.Count(f => f <= maxFrequency);
-        _power = Enumerable.Range(0, context.ChannelCount).Select(_ => new List<double>()).ToArray();
+        _framesPerPage = Math.Max(1, 8192 / Math.Max(1, _bins));
+        _pages = Enumerable.Range(0, context.ChannelCount).Select(_ => new List<double[]>()).ToArray();
+        _frames = new int[context.ChannelCount];
     }
 
     public string Name => "spectrogram";
@@ -56,9 +62,12 @@ internal sealed class SpectrogramStage : IBlockStage
             long end = block.Start + block.Count;
             if (end > position) _channels[c].Skip(end - position);
             // Keep only the written bins of each finished frame: memory is frames × bins, not frames × all bins.
+            var pages = _pages[c];
             _channels[c].Drain((time, frame) =>
             {
-                _power[c].AddRange(frame.Power.AsSpan(0, _bins));
+                int k = _frames[c]++ % _framesPerPage;
+                if (k == 0) pages.Add(new double[_framesPerPage * _bins]);
+                frame.Power.AsSpan(0, _bins).CopyTo(pages[^1].AsSpan(k * _bins, _bins));
                 if (c == 0) _times.Add(time);
             });
         });
@@ -69,7 +78,17 @@ internal sealed class SpectrogramStage : IBlockStage
     {
         if (_first < 0 || _times.Count == 0) return;
         var values = new double[_channels.Length * _times.Count * _bins];
-        for (int c = 0; c < _channels.Length; c++) _power[c].CopyTo(values, c * _times.Count * _bins);
+        int frames = _times.Count, perPage = _framesPerPage * _bins;
+        for (int c = 0; c < _channels.Length; c++)
+        {
+            var pages = _pages[c];
+            for (int p = 0; p < pages.Count; p++)
+            {
+                int at = p * perPage, length = Math.Min(perPage, frames * _bins - at);
+                pages[p].AsSpan(0, length).CopyTo(values.AsSpan(c * frames * _bins + at, length));
+                pages[p] = [];
+            }
+        }
         double offset = _timeOfFirstSample + _first / _context.SampleRate;
         result.Spectra.Add(new SpectralArray("spectrogram", _channels[0].Frequencies[.._bins], _times.Select(t => offset + t).ToArray(),
             _context.Channels.Select(ch => ch.ElectrodeId).ToArray(), _context.Channels.Select(ch => ch.Region).ToArray(), values));
