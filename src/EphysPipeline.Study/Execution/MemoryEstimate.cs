@@ -23,13 +23,20 @@ public sealed record MemoryEstimate(long TotalBytes, IReadOnlyList<(string Part,
     private const double Headroom = 1.25;           // the garbage collector's working room over live data
     private const int MinimumAnalyticWindow = 16384;
 
+    /// <summary>
+    /// Block memory per sample of a block: two raw blocks (the one analysed and the next, read meanwhile), plus per
+    /// phase band a filtered row and a complex analytic row.
+    /// </summary>
+    public static long BlockBytesPerSample(AnalysisConfig config, int channels, bool phase) =>
+        channels * (16L + (phase ? 24L * PhaseStage.BandCount(config) : 0));
+
     /// <summary>The estimate for a session of <paramref name="channels"/> channels at <paramref name="sampleRate"/> Hz.</summary>
     /// <remarks><paramref name="phase"/> and <paramref name="coherence"/> false estimate the config with that family off.</remarks>
     public static MemoryEstimate For(AnalysisConfig config, StudyManifest manifest, int channels, double sampleRate, long budgetBytes,
         bool phase = true, bool coherence = true)
     {
         // As SessionAnalyzer sizes them: execution.block_s, lowered to the budget.
-        long bytesPerSample = channels * (8L + (phase && config.Phase.Enabled ? 24L * PhaseStage.BandCount(config) : 0));
+        long bytesPerSample = BlockBytesPerSample(config, channels, phase && config.Phase.Enabled);
         long blockBytes = Math.Min(budgetBytes, (long)(config.Execution.BlockS * sampleRate) * bytesPerSample);
         var parts = new List<(string, long)> { ("runtime", Runtime), ("sample blocks", blockBytes), ("per-channel state", channels * PerChannelState) };
         var settings = config.Phase;

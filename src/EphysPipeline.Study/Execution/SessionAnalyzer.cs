@@ -186,16 +186,73 @@ public sealed class SessionAnalyzer(
     {
         bool wholeSession = stages.Any(s => s.WantsAllBlocks);
         int margin = stages.Count == 0 ? 0 : stages.Max(s => s.Margin);
-        int blockSamples = BlockSamples(recording, margin);
+        var plan = PlanBlocks(recording, epochs, wholeSession, BlockSamples(recording, margin));
+        if (plan.Count == 0) return;
         var channels = Enumerable.Range(0, recording.Channels.Count).ToArray();
-        var block = new Block();
+        long first = plan[0].Start, last = plan[^1].Stop;
 
+        // Two blocks: the next one is read (HDF5, decoding, preprocessing filters) while the stages analyse this one.
+        var blocks = new[] { new Block(), new Block() };
+        Task<TimeSpan> Load(int k) => Task.Run(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            var (start, stop, epoch) = plan[k];
+            blocks[k % 2].Load(recording, channels, start, (int)(stop - start), margin, epoch, artifacts);
+            return clock.Elapsed;
+        });
+        var pending = Load(0);
+        EpochPlan? current = null;
+        long lastPieceEnd = -1;
+        try
+        {
+            for (int k = 0; k < plan.Count; k++)
+            {
+                var (position, next, epoch) = plan[k];
+                if (!ReferenceEquals(epoch, current))
+                {
+                    if (current is not null) foreach (var s in stages) Timed(result, s, () => s.EndEpoch(current, result));
+                    current = epoch;
+                    if (current is not null) foreach (var s in stages) Timed(result, s, () => s.BeginEpoch(current));
+                    lastPieceEnd = -1;
+                }
+
+                var wait = Stopwatch.StartNew();
+                var loaded = pending.GetAwaiter().GetResult();
+                result.AddTime("read", wait.Elapsed);
+                result.AddTime("read (prefetched)", loaded);
+                var block = blocks[k % 2];
+                if (k + 1 < plan.Count) pending = Load(k + 1);
+                foreach (var run in artifacts.CleanRuns(position, next))
+                {
+                    block.Pieces.Add(new Piece(run.Start, (int)run.Length, run.Start != lastPieceEnd));
+                    lastPieceEnd = run.Stop;
+                }
+                foreach (var s in stages)
+                    if (epoch is not null || s.WantsAllBlocks) Timed(result, s, () => s.Consume(block));
+                progress((double)(next - first) / Math.Max(1, last - first));
+            }
+        }
+        finally
+        {
+            // A stage that failed leaves a read in flight: it must end before the recording is closed.
+            try { pending.Wait(); } catch (AggregateException) { }
+        }
+        if (current is not null) foreach (var s in stages) Timed(result, s, () => s.EndEpoch(current, result));
+    }
+
+    /// <summary>
+    /// The pass's blocks in order: [Start, Stop) of at most <paramref name="blockSamples"/>, split at epoch bounds, with
+    /// the epoch each lies in (null between epochs, which only a whole-session pass visits).
+    /// </summary>
+    private static List<(long Start, long Stop, EpochPlan? Epoch)> PlanBlocks(IRecording recording, IReadOnlyList<EpochPlan> epochs, bool wholeSession,
+        int blockSamples)
+    {
+        var plan = new List<(long, long, EpochPlan?)>();
+        if (epochs.Count == 0 && !wholeSession) return plan;
         long first = wholeSession ? 0 : epochs.Min(e => e.Start);
         long last = wholeSession ? recording.SampleCount : epochs.Max(e => e.Stop);
         var boundaries = epochs.SelectMany(e => new[] { e.Start, e.Stop }).Where(b => b > first && b < last).Order().ToList();
-        EpochPlan? current = null;
         long position = first;
-        long lastPieceEnd = -1;
         while (position < last)
         {
             var epoch = epochs.FirstOrDefault(e => e.Start <= position && position < e.Stop);
@@ -207,30 +264,10 @@ public sealed class SessionAnalyzer(
                 position = epochs.Where(e => e.Start > position).Select(e => e.Start).DefaultIfEmpty(last).Min();
                 continue;
             }
-
-            if (!ReferenceEquals(epoch, current))
-            {
-                if (current is not null) foreach (var s in stages) Timed(result, s, () => s.EndEpoch(current, result));
-                current = epoch;
-                if (current is not null) foreach (var s in stages) Timed(result, s, () => s.BeginEpoch(current));
-                lastPieceEnd = -1;
-            }
-
-            int count = (int)(next - position);
-            var read = Stopwatch.StartNew();
-            block.Load(recording, channels, position, count, margin, epoch, artifacts);
-            result.AddTime("read", read.Elapsed);
-            foreach (var run in artifacts.CleanRuns(position, next))
-            {
-                block.Pieces.Add(new Piece(run.Start, (int)run.Length, run.Start != lastPieceEnd));
-                lastPieceEnd = run.Stop;
-            }
-            foreach (var s in stages)
-                if (epoch is not null || s.WantsAllBlocks) Timed(result, s, () => s.Consume(block));
+            plan.Add((position, next, epoch));
             position = next;
-            progress((double)(position - first) / Math.Max(1, last - first));
         }
-        if (current is not null) foreach (var s in stages) Timed(result, s, () => s.EndEpoch(current, result));
+        return plan;
     }
 
     private static void Timed(SessionResult result, IBlockStage stage, Action work)
@@ -244,8 +281,7 @@ public sealed class SessionAnalyzer(
     private int BlockSamples(IRecording recording, int margin)
     {
         int channels = recording.Channels.Count;
-        // Raw block, plus per phase band a filtered row and a complex analytic row.
-        long bytesPerSample = channels * (8L + (config.Phase.Enabled ? 24L * PhaseStage.BandCount(config) : 0));
+        long bytesPerSample = MemoryEstimate.BlockBytesPerSample(config, channels, config.Phase.Enabled);
         long byBudget = Math.Max(1, budget.BytesPerSession / Math.Max(1, bytesPerSample)) - 2L * margin;
         long byConfig = (long)Math.Round(config.Execution.BlockS * recording.SampleRate);
         long samples = Math.Min(byConfig, byBudget);
