@@ -8,16 +8,17 @@ internal static class Hdf5Input
 {
     /// <summary>
     /// Opens <paramref name="path"/> read-only, or throws a one-line <see cref="EphysInputException"/>.
-    /// <paramref name="checkHeaps"/> false skips the global-heap walk for a file this process has just checked.
+    /// <paramref name="checkHeaps"/> false skips the global-heap walk for a file this process has just checked;
+    /// <paramref name="threads"/> scan the file for it at once.
     /// </summary>
-    internal static Hdf5File Open(string path, bool checkHeaps = true)
+    internal static Hdf5File Open(string path, bool checkHeaps = true, int threads = 1)
     {
         if (Directory.Exists(path)) throw new EphysInputException(path, null, "is a directory, not a file");
         if (!File.Exists(path)) throw new EphysInputException(path, null, "file not found");
         var length = new FileInfo(path).Length;
         if (length == 0) throw new EphysInputException(path, null, "empty file (0 bytes)");
         if (!Hdf5File.IsHdf5(path)) throw new EphysInputException(path, null, "not an HDF5 file (no HDF5 signature)");
-        if (checkHeaps && Hdf5Integrity.FindGlobalHeapDamage(path) is { } damage) throw new EphysInputException(path, null, $"damaged: {damage}");
+        if (checkHeaps && Hdf5Integrity.FindGlobalHeapDamage(path, threads) is { } damage) throw new EphysInputException(path, null, $"damaged: {damage}");
         try
         {
             return Hdf5File.OpenRead(path);

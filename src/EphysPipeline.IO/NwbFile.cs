@@ -34,9 +34,11 @@ public sealed partial class NwbFile : IDisposable
     public IReadOnlyDictionary<string, int> NeurodataTypes => typeCounts;
 
     /// <summary>Opens an NWB file, or throws <see cref="EphysInputException"/> (missing, not HDF5, truncated, ...).</summary>
-    public static NwbFile Open(string path)
+    /// <param name="threads">Threads for the damage check made before HDF5 sees the file (one read of the whole file).</param>
+    /// <param name="checkHeaps">False skips that check, for a file this process has just opened with it.</param>
+    public static NwbFile Open(string path, int threads = 1, bool checkHeaps = true)
     {
-        var hdf5 = Hdf5Input.Open(path);
+        var hdf5 = Hdf5Input.Open(path, checkHeaps, threads);
         try
         {
             return new NwbFile(path, hdf5);

@@ -14,16 +14,47 @@ public static class Hdf5Integrity
     private const int HeaderBytes = 16;
     private const int MinimumCollectionBytes = 4096;
 
-    /// <summary>A description of the first damaged global heap collection, or null when all are consistent.</summary>
-    public static string? FindGlobalHeapDamage(string path)
+    /// <summary>Bytes one thread scans at a time.</summary>
+    private const long RangeBytes = 64L << 20;
+
+    /// <summary>
+    /// A description of the first damaged global heap collection, or null when all are consistent. The file is
+    /// scanned in 64 MiB ranges on up to <paramref name="threads"/> threads; the damage reported is the one at the
+    /// lowest offset, whatever the thread count.
+    /// </summary>
+    public static string? FindGlobalHeapDamage(string path, int threads = 1) => FindGlobalHeapDamage(path, threads, RangeBytes);
+
+    internal static string? FindGlobalHeapDamage(string path, int threads, long rangeBytes)
     {
         using var handle = File.OpenHandle(path);
         var length = RandomAccess.GetLength(handle);
-        var buffer = new byte[4 << 20];
-        long position = 0;
-        while (position < length)
+        int ranges = (int)((length + rangeBytes - 1) / rangeBytes);
+        var problems = new string?[ranges];
+        int firstDamaged = int.MaxValue;
+        Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, () => new byte[4 << 20], (r, _, buffer) =>
         {
-            var read = RandomAccess.Read(handle, buffer, position);
+            // Ranges after one already found damaged cannot hold the first damage.
+            if (r > Volatile.Read(ref firstDamaged)) return buffer;
+            if (ScanRange(handle, r * rangeBytes, Math.Min(length, (r + 1) * rangeBytes), length, buffer) is { } problem)
+            {
+                problems[r] = problem;
+                int seen;
+                while (r < (seen = Volatile.Read(ref firstDamaged)) && Interlocked.CompareExchange(ref firstDamaged, r, seen) != seen) { }
+            }
+            return buffer;
+        }, _ => { });
+        return problems.FirstOrDefault(p => p is not null);
+    }
+
+    /// <summary>The first damaged collection whose signature starts in [start, end).</summary>
+    private static string? ScanRange(SafeFileHandle handle, long start, long end, long length, byte[] buffer)
+    {
+        long position = start;
+        while (position < end)
+        {
+            // Read up to 3 bytes past the range so a signature that starts inside it is seen whole.
+            int want = (int)Math.Min(buffer.Length, Math.Min(end - position + Signature.Length - 1, length - position));
+            var read = RandomAccess.Read(handle, buffer.AsSpan(0, want), position);
             if (read <= 0) break;
             var window = buffer.AsSpan(0, read);
             var from = 0;
@@ -32,12 +63,13 @@ public static class Hdf5Integrity
                 var hit = window[from..].IndexOf(Signature);
                 if (hit < 0) break;
                 var at = position + from + hit;
+                if (at >= end) break;
                 var problem = CheckCollection(handle, at, length);
                 if (problem is not null) return $"global heap at byte {at}: {problem}";
                 from += hit + 1;
             }
             if (position + read >= length) break;
-            position += read - (Signature.Length - 1); // overlap so a signature across blocks is seen
+            position += read - (Signature.Length - 1);
         }
         return null;
     }

@@ -73,6 +73,31 @@ public class ErrorTests
         File.WriteAllBytes(damaged, bytes);
         Assert.Equal("global heap at byte 6080: object 37 of 70368744177667 bytes overruns the 4096-byte collection",
             Hdf5Integrity.FindGlobalHeapDamage(damaged));
+
+        // Scanned in ranges on several threads: the same answer, also when the signature straddles two ranges and
+        // when a later range holds damage too (the first one is reported).
+        var clean = File.ReadAllBytes(path);
+        int fake = bytes.Length - 9000;
+        foreach (var b in new[] { bytes, clean })
+        {
+            // A second collection header, of an impossible size.
+            "GCOL"u8.CopyTo(b.AsSpan(fake));
+            new byte[] { 1, 0, 0, 0 }.CopyTo(b, fake + 4);
+            BitConverter.GetBytes(1UL << 40).CopyTo(b, fake + 8);
+        }
+        var twice = dir.File("twice.nwb");
+        var late = dir.File("late.nwb");
+        File.WriteAllBytes(twice, bytes);
+        File.WriteAllBytes(late, clean);
+        foreach (var range in new long[] { 1024, 6080, 6081, 6082, 6083, 6084, fake - 2, fake + 1, 1 << 20 })
+            foreach (var threads in new[] { 1, 2, 4 })
+            {
+                Assert.Null(Hdf5Integrity.FindGlobalHeapDamage(path, threads, range));
+                Assert.Equal("global heap at byte 6080: object 37 of 70368744177667 bytes overruns the 4096-byte collection",
+                    Hdf5Integrity.FindGlobalHeapDamage(twice, threads, range));
+                Assert.Equal($"global heap at byte {fake}: collection size {1UL << 40} impossible",
+                    Hdf5Integrity.FindGlobalHeapDamage(late, threads, range));
+            }
     }
 
     [Fact]

@@ -192,14 +192,16 @@ public sealed class SessionAnalyzer(
         long first = plan[0].Start, last = plan[^1].Stop;
 
         // Two blocks: the next one is read (HDF5, decoding, preprocessing filters) while the stages analyse this one.
+        // A session given one thread reads in line, so that it keeps to one core.
         var blocks = new[] { new Block(), new Block() };
-        Task<TimeSpan> Load(int k) => Task.Run(() =>
+        TimeSpan Read(int k)
         {
             var clock = Stopwatch.StartNew();
             var (start, stop, epoch) = plan[k];
             blocks[k % 2].Load(recording, channels, start, (int)(stop - start), margin, epoch, artifacts);
             return clock.Elapsed;
-        });
+        }
+        Task<TimeSpan> Load(int k) => threads > 1 ? Task.Run(() => Read(k)) : Task.FromResult(Read(k));
         var pending = Load(0);
         EpochPlan? current = null;
         long lastPieceEnd = -1;

@@ -58,7 +58,7 @@ internal sealed class SessionSource : IDisposable
             raw.DecodeThreads = threads;
             return new SessionSource(WithRegions(raw, spec, regions), [], new Dictionary<string, IReadOnlyList<EpochInterval>>(), sources);
         }
-        using var nwb = NwbFile.Open(spec.File);
+        using var nwb = NwbFile.Open(spec.File, threads);
         var notes = new List<string>();
         IRecording recording;
         IReadOnlyDictionary<long, string>? probeOf = null;
@@ -80,12 +80,12 @@ internal sealed class SessionSource : IDisposable
             var all = nwb.ReadUnits();
             var kept = units.Apply(all, column => nwb.ReadUnitColumn(column, all.Count), spec.File);
             return new SessionSource(WithRegions(recording, spec, regions), kept, intervals,
-                states.Select(s => StateReader.Read(nwb, intervals, s)).ToList()) 
+                states.Select(s => StateReader.Read(nwb, intervals, s)).ToList())
             {
                 UnitsInTable = all.Count, Notes = notes, ProbeOf = probeOf,
                 ReadSpikeTimes = visit =>
                 {
-                    using var file = NwbFile.Open(spec.File);
+                    using var file = NwbFile.Open(spec.File, checkHeaps: false); // checked above
                     file.ReadSpikeTimes(visit);
                 },
             };
@@ -105,7 +105,7 @@ internal sealed class SessionSource : IDisposable
         {
             foreach (var probe in probes)
             {
-                using var other = probe.File == spec.File ? null : NwbFile.Open(probe.File);
+                using var other = probe.File == spec.File ? null : NwbFile.Open(probe.File, threads);
                 var series = (other ?? session).OpenSeries(probe.Series);
                 series.DecodeThreads = threads;
                 parts.Add(new AlignedRecording.Part(probe.Name, series));
