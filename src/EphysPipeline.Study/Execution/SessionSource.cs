@@ -106,10 +106,16 @@ internal sealed class SessionSource : IDisposable
             foreach (var probe in probes)
             {
                 using var other = probe.File == spec.File ? null : NwbFile.Open(probe.File, threads);
-                var series = (other ?? session).OpenSeries(probe.Series);
-                series.DecodeThreads = threads;
-                parts.Add(new AlignedRecording.Part(probe.Name, series));
+                var file = other ?? session;
+                foreach (var (name, path) in SeriesOf(file, probe))
+                {
+                    var series = file.OpenSeries(path);
+                    series.DecodeThreads = threads;
+                    parts.Add(new AlignedRecording.Part(name, series));
+                }
             }
+            foreach (var repeated in parts.GroupBy(p => p.Probe).Where(g => g.Count() > 1))
+                throw new EphysInputException(spec.File, null, $"{repeated.Count()} probes of session {spec.Id} are named '{repeated.Key}'; give each probe a name: or narrow the patterns");
         }
         catch
         {
@@ -117,6 +123,17 @@ internal sealed class SessionSource : IDisposable
             throw;
         }
         return AlignedRecording.Create(parts, notes.Add);
+    }
+
+    /// <summary>The probe's series with their probe names: one, or every series a pattern matches (by name or path).</summary>
+    private static IEnumerable<(string Name, string? Path)> SeriesOf(NwbFile file, ProbeSpec probe)
+    {
+        if (!probe.SeriesIsPattern) return [(probe.Name, probe.Series)];
+        var pattern = Glob.ToRegex(probe.Series!);
+        var matches = file.Series.Where(s => pattern.IsMatch(s.Name) || pattern.IsMatch(s.Path)).ToList();
+        if (matches.Count == 0)
+            throw new EphysInputException(probe.File, null, $"no ElectricalSeries matches '{probe.Series}' (the file has {(file.Series.Count == 0 ? "none" : string.Join(", ", file.Series.Select(s => s.Path)))})");
+        return matches.Select(m => (probe.Name.Length == 0 ? m.Name : probe.Name + "/" + m.Name, (string?)m.Path));
     }
 
     /// <summary>The injection time on the file's clock: the manifest's, or the start of the first interval tagged so.</summary>

@@ -252,11 +252,14 @@ public static class ManifestLoader
                 problems.Add($"{label}: layout {layout} not found (a plain-HDF5 layout YAML, or {SessionSpec.OpenEphysKwd})");
         }
 
-        var probes = s.Probes is null ? null : Probes(s, label, baseDir, file, problems);
+        // A series pattern alone is a probe per matching series of the session's file.
+        bool seriesPattern = s.Probes is null && s.Series is not null && Glob.IsPattern(s.Series);
+        if (seriesPattern && s.Layout is not null) problems.Add($"{label}: a series pattern applies to NWB sessions, not plain-HDF5 layouts");
+        var probes = s.Probes is not null ? Probes(s, label, baseDir, file, problems) : seriesPattern ? [new ProbeSpec("", file, s.Series)] : null;
 
         if (problems.Count > before) return;
         sessions.Add(new SessionSpec(
-            s.Id!, file, s.Subject!, s.Drug!.Trim().ToLowerInvariant(), s.DoseMgKg ?? 0, s.InjectionS, s.InjectionTag, s.Series,
+            s.Id!, file, s.Subject!, s.Drug!.Trim().ToLowerInvariant(), s.DoseMgKg ?? 0, s.InjectionS, s.InjectionTag, seriesPattern ? null : s.Series,
             s.Channels, s.Regions ?? new Dictionary<long, string>(), s.BadChannels ?? [], layout) { Probes = probes, InjectionTable = s.InjectionTable });
     }
 
@@ -268,14 +271,36 @@ public static class ManifestLoader
         var probes = new List<ProbeSpec>();
         foreach (var (p, i) in s.Probes.Select((p, i) => (p, i)))
         {
+            bool filePattern = p.File is not null && Glob.IsPattern(Path.GetFileName(p.File));
+            bool seriesPattern = p.Series is not null && Glob.IsPattern(p.Series);
+            if ((filePattern || seriesPattern) && p.Name is not null)
+                problems.Add($"{label}: probes[{i}]: name: cannot be given with a pattern; each match is named by its file or series");
+            if (filePattern)
+            {
+                var files = MatchingFiles(Resolve(baseDir, p.File!));
+                if (files.Count == 0) problems.Add($"{label}: probes[{i}]: no file matches {Resolve(baseDir, p.File!)}");
+                probes.AddRange(files.Select(f => new ProbeSpec(Path.GetFileNameWithoutExtension(f), f, p.Series)));
+                continue;
+            }
             var file = p.File is null ? sessionFile : Resolve(baseDir, p.File);
             if (p.File is not null && !File.Exists(file)) problems.Add($"{label}: probes[{i}]: file {file} not found");
-            var name = p.Name ?? (p.Series is { } series ? series[(series.LastIndexOf('/') + 1)..] : Path.GetFileNameWithoutExtension(file));
+            var name = seriesPattern ? "" : p.Name ?? (p.Series is { } series ? series[(series.LastIndexOf('/') + 1)..] : Path.GetFileNameWithoutExtension(file));
             probes.Add(new ProbeSpec(name, file, p.Series));
         }
-        foreach (var repeated in probes.GroupBy(p => p.Name).Where(g => g.Count() > 1))
+        // Series patterns are named when the file is opened (SessionSource checks the names again then).
+        foreach (var repeated in probes.Where(p => !p.SeriesIsPattern).GroupBy(p => p.Name).Where(g => g.Count() > 1))
             problems.Add($"{label}: probe name '{repeated.Key}' is used {repeated.Count()} times; give each probe a name:");
         return probes;
+    }
+
+    /// <summary>The files of a directory whose names match the pattern of the path's last part, in ordinal order.</summary>
+    private static List<string> MatchingFiles(string pathPattern)
+    {
+        var directory = Path.GetDirectoryName(pathPattern) ?? ".";
+        var pattern = Glob.ToRegex(Path.GetFileName(pathPattern));
+        return Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory).Where(f => pattern.IsMatch(Path.GetFileName(f))).Order(StringComparer.Ordinal).ToList()
+            : [];
     }
 
     private static void ReadSessionSheet(string csvPath, string baseDir, List<SessionSpec> sessions, List<string> problems)

@@ -5,14 +5,10 @@ namespace EphysPipeline.Study.Manifest;
 /// <summary>A coarser region: the electrode locations it stands for (exact names, or patterns with '*' and '?').</summary>
 public sealed record RegionGroup(string Name, IReadOnlyList<string> Locations)
 {
-    private readonly Regex[] _patterns = Locations.Select(ToRegex).ToArray();
+    private readonly Regex[] _patterns = Locations.Select(Glob.ToRegex).ToArray();
 
     /// <summary>True when <paramref name="location"/> is one of the group's (case-sensitive, as CCF acronyms are).</summary>
     public bool Matches(string location) => _patterns.Any(p => p.IsMatch(location));
-
-    private static Regex ToRegex(string pattern) =>
-        new("^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$",
-            RegexOptions.CultureInvariant);
 
     public bool Equals(RegionGroup? other) => other is not null && Name == other.Name && Locations.SequenceEqual(other.Locations);
 

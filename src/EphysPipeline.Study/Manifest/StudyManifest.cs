@@ -41,8 +41,15 @@ public sealed record SessionSpec(
     public string? InjectionTable { get; init; }
 }
 
-/// <summary>One probe of a session: a series (path or name; null = the file's only one) in a file.</summary>
-public sealed record ProbeSpec(string Name, string File, string? Series);
+/// <summary>
+/// One probe of a session: a series (path or name; null = the file's only one) in a file. A series pattern ('*', '?')
+/// stands for every ElectricalSeries of the file whose name or path matches, found when the session is opened: each
+/// is a probe named by its series, after <see cref="Name"/> and a '/' when the name is not empty.
+/// </summary>
+public sealed record ProbeSpec(string Name, string File, string? Series)
+{
+    public bool SeriesIsPattern => Series is not null && Glob.IsPattern(Series);
+}
 
 /// <summary>A study: sessions per drug condition, epochs relative to injection, where the outputs go.</summary>
 public sealed record StudyManifest(

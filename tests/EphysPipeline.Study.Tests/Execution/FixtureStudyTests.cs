@@ -219,6 +219,63 @@ public class FixtureStudyTests
     }
 
     [Fact]
+    public void ProbePatternsExpandToFilesAndSeries()
+    {
+        using var dir = Fixtures.TempDir();
+        File.Copy(Fixtures.PathOf("nwb/ketamine_m01.nwb"), dir.File("probe_a.nwb"));
+        File.Copy(Fixtures.PathOf("nwb/saline_m01_timestamps.nwb"), dir.File("probe_b.nwb"));
+        using (var file = EphysPipeline.Native.Hdf5.Hdf5File.OpenReadWrite(dir.File("probe_b.nwb")))
+        using (var ids = file.OpenDataset("general/extracellular_ephys/electrodes/id"))
+            ids.WriteAll<long>([100, 101, 102, 103]);
+        File.Copy(Fixtures.PathOf("nwb/ketamine_m01.nwb"), dir.File("session.nwb"));
+        string SeriesName(string file)
+        {
+            using var nwb = EphysPipeline.IO.NwbFile.Open(file);
+            return Assert.Single(nwb.Series).Name;
+        }
+        string a = SeriesName(dir.File("probe_a.nwb")), b = SeriesName(dir.File("probe_b.nwb"));
+        string single = SeriesName(Fixtures.PathOf("nwb/psilocybin_m02_lfp.nwb"));
+        string Study(string probes, string series = "\"*\"") => $"""
+            {Head("patterns")}
+            sessions:
+              - id: two
+                file: session.nwb
+                subject: m01
+                drug: saline
+                injection_s: 60
+                probes:
+                  - {probes}
+              - id: one
+                file: {Fixtures.PathOf("nwb/psilocybin_m02_lfp.nwb")}
+                subject: m02
+                drug: psilocybin
+                injection_s: 60
+                series: {series}
+            """;
+        var path = dir.File("study.yaml");
+        File.WriteAllText(path, Study("{file: \"probe_?.nwb\", series: \"*\"}"));
+        var manifest = ManifestLoader.Load(path);
+        Assert.Equal(["probe_a", "probe_b"], manifest.Sessions[0].Probes!.Select(p => p.Name));
+        var outcome = Run(manifest, jobs: 2);
+        Assert.Empty(outcome.Failures);
+        var rows = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Metrics)).Skip(1).Select(CsvFormat.SplitLine).ToList();
+        // probe_a/<series>, probe_b/<series> for the file pattern with a series pattern; <series> for a series pattern alone.
+        Assert.Equal([$"probe_a/{a}", $"probe_b/{b}"], rows.Where(r => r[0] == "two").Select(r => r[6]).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal([single], rows.Where(r => r[0] == "one").Select(r => r[6]).Distinct());
+        var pairs = File.ReadAllLines(Path.Combine(manifest.OutputDirectory, Tables.Pairs)).Skip(1).Select(CsvFormat.SplitLine).Where(r => r[0] == "two");
+        Assert.Equal(66, pairs.Select(r => (r[8], r[10])).Distinct().Count());
+
+        File.WriteAllText(path, Study("{name: P, file: \"probe_*.nwb\"}"));
+        Assert.Contains("probes[0]: name: cannot be given with a pattern", Assert.Throws<StudyValidationException>(() => ManifestLoader.Load(path)).Message);
+        File.WriteAllText(path, Study("{file: \"none_*.nwb\"}"));
+        Assert.Contains("probes[0]: no file matches " + dir.File("none_*.nwb"), Assert.Throws<StudyValidationException>(() => ManifestLoader.Load(path)).Message);
+        File.WriteAllText(path, Study("{file: probe_a.nwb}", series: "\"*_csd\""));
+        outcome = Run(ManifestLoader.Load(path), jobs: 1);
+        var failure = Assert.Single(outcome.Failures);
+        Assert.Contains("no ElectricalSeries matches '*_csd' (the file has ", failure.Reason);
+    }
+
+    [Fact]
     public void MultitaperAndDecimatedEntropyWhenConfigured()
     {
         using var dir = Fixtures.TempDir();
