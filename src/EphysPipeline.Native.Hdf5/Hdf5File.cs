@@ -74,6 +74,7 @@ public sealed class Hdf5File : Hdf5Group
         if (inMemory) H5.Check(H5P.H5Pset_fapl_core(fileAccess, 1 << 20, backingStore: false), call);
         var handle = H5.Check(H5F.H5Fcreate(path, overwrite ? H5F.AccessTruncate : H5F.AccessExclusive,
             fileCreate, fileAccess), call);
+        if (!inMemory) CloseOnExec(handle, call);
         return new Hdf5File(handle, path);
     }
 
@@ -88,6 +89,35 @@ public sealed class Hdf5File : Hdf5Group
     {
         Hdf5Library.Enter();
         var handle = H5.Check(H5F.H5Fopen(path, flags, H5PropertyListHandle.Default), $"H5Fopen({path})");
+        CloseOnExec(handle, $"H5Fopen({path})");
         return new Hdf5File(handle, path);
+    }
+
+    /// <summary>
+    /// libhdf5 opens files without O_CLOEXEC, so a child process started meanwhile (a session worker) would inherit the
+    /// descriptor and, with it, libhdf5's lock on the file until the child exits. Mark it close-on-exec.
+    /// </summary>
+    private static void CloseOnExec(H5FileHandle handle, string call)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        try
+        {
+            MarkCloseOnExec(handle, call);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static unsafe void MarkCloseOnExec(H5FileHandle handle, string call)
+    {
+        void* driverHandle = null;
+        H5.Check(H5F.H5Fget_vfd_handle(handle, H5PropertyListHandle.Default, &driverHandle), call + ": H5Fget_vfd_handle");
+        if (driverHandle is null) return;
+        int descriptor = *(int*)driverHandle;
+        if (Posix.fcntl(descriptor, Posix.SetDescriptorFlags, Posix.CloseOnExec) != 0)
+            throw new Hdf5Exception(call + ": fcntl", $"cannot mark the file close-on-exec (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
     }
 }

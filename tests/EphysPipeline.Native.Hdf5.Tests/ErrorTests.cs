@@ -101,6 +101,34 @@ public class ErrorTests
     }
 
     [Fact]
+    public void Files_libhdf5_opens_are_not_inherited_by_child_processes()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        // A worker started while a file is open would otherwise hold libhdf5's lock on it until the worker exits.
+        using var dir = Fixtures.TempDir();
+        var created = dir.File("created.h5");
+        using (var file = Hdf5File.Create(created)) file.WriteDataset<double>("x", [1.0]);
+        foreach (var open in new Func<Hdf5File>[] { () => Hdf5File.OpenRead(created), () => Hdf5File.OpenReadWrite(created), () => Hdf5File.Create(dir.File("new.h5")) })
+        {
+            using var file = open();
+            var descriptors = Directory.GetFiles("/proc/self/fd").Where(fd => Target(fd)?.StartsWith(dir.Path, StringComparison.Ordinal) == true).ToList();
+            Assert.NotEmpty(descriptors);
+            foreach (var fd in descriptors)
+            {
+                var flags = File.ReadAllLines("/proc/self/fdinfo/" + Path.GetFileName(fd)).First(l => l.StartsWith("flags:", StringComparison.Ordinal));
+                Assert.NotEqual(0, Convert.ToInt64(flags["flags:".Length..].Trim(), 8) & 0x80000); // O_CLOEXEC
+            }
+        }
+
+        // Other tests open and close descriptors meanwhile: one may be gone by the time it is looked at.
+        static string? Target(string fd)
+        {
+            try { return File.ResolveLinkTarget(fd, false)?.FullName; }
+            catch (IOException) { return null; }
+        }
+    }
+
+    [Fact]
     public void Library_version_is_1_10_or_later()
     {
         var parts = Hdf5File.LibraryVersion.Split('.').Select(int.Parse).ToArray();

@@ -29,4 +29,8 @@ internal static partial class H5F
 
     [LibraryImport(Hdf5Library.Name)]
     internal static partial int H5Fclose(long fileId);
+
+    /// <summary>The driver's handle of the file: for the default (sec2) driver, a pointer to its POSIX descriptor.</summary>
+    [LibraryImport(Hdf5Library.Name)]
+    internal static unsafe partial int H5Fget_vfd_handle(H5FileHandle file, H5PropertyListHandle fileAccess, void** fileHandle);
 }

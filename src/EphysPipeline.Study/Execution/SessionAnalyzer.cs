@@ -192,7 +192,7 @@ public sealed class SessionAnalyzer(
         long first = plan[0].Start, last = plan[^1].Stop;
 
         // Two blocks: the next one is read (HDF5, decoding, preprocessing filters) while the stages analyse this one.
-        // A session given one thread reads in line, so that it keeps to one core.
+        // A session given one thread reads each block when it needs it, so that it keeps to one core.
         var blocks = new[] { new Block(), new Block() };
         TimeSpan Read(int k)
         {
@@ -201,7 +201,7 @@ public sealed class SessionAnalyzer(
             blocks[k % 2].Load(recording, channels, start, (int)(stop - start), margin, epoch, artifacts);
             return clock.Elapsed;
         }
-        Task<TimeSpan> Load(int k) => threads > 1 ? Task.Run(() => Read(k)) : Task.FromResult(Read(k));
+        Task<TimeSpan> Load(int k) => threads > 1 ? Task.Run(() => Read(k)) : new Task<TimeSpan>(() => Read(k));
         var pending = Load(0);
         EpochPlan? current = null;
         long lastPieceEnd = -1;
@@ -219,6 +219,7 @@ public sealed class SessionAnalyzer(
                 }
 
                 var wait = Stopwatch.StartNew();
+                if (pending.Status == TaskStatus.Created) pending.RunSynchronously();
                 var loaded = pending.GetAwaiter().GetResult();
                 result.AddTime("read", wait.Elapsed);
                 result.AddTime("read (prefetched)", loaded);
@@ -237,7 +238,10 @@ public sealed class SessionAnalyzer(
         finally
         {
             // A stage that failed leaves a read in flight: it must end before the recording is closed.
-            try { pending.Wait(); } catch (AggregateException) { }
+            if (pending.Status != TaskStatus.Created)
+            {
+                try { pending.Wait(); } catch (AggregateException) { }
+            }
         }
         if (current is not null) foreach (var s in stages) Timed(result, s, () => s.EndEpoch(current, result));
     }
