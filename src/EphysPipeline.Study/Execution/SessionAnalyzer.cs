@@ -181,6 +181,9 @@ public sealed class SessionAnalyzer(
         return stages;
     }
 
+    /// <summary>Threads per session from which the next block is read while the current one is analysed.</summary>
+    public const int ReadAheadThreads = 4;
+
     private void Pass(IRecording recording, ArtifactMask artifacts, IReadOnlyList<EpochPlan> epochs, List<IBlockStage> stages, SessionResult result,
         Action<double> progress)
     {
@@ -191,8 +194,9 @@ public sealed class SessionAnalyzer(
         var channels = Enumerable.Range(0, recording.Channels.Count).ToArray();
         long first = plan[0].Start, last = plan[^1].Stop;
 
-        // Two blocks: the next one is read (HDF5, decoding, preprocessing filters) while the stages analyse this one.
-        // A session given one thread reads each block when it needs it, so that it keeps to one core.
+        // Two blocks: with ReadAheadThreads or more, the next one is read (HDF5, decoding, preprocessing filters) while
+        // the stages analyse this one. With fewer, the stages keep every thread busy and reading alongside only added
+        // time and memory (measured on 2 cores), so each block is read when it is needed.
         var blocks = new[] { new Block(), new Block() };
         TimeSpan Read(int k)
         {
@@ -201,7 +205,7 @@ public sealed class SessionAnalyzer(
             blocks[k % 2].Load(recording, channels, start, (int)(stop - start), margin, epoch, artifacts);
             return clock.Elapsed;
         }
-        Task<TimeSpan> Load(int k) => threads > 1 ? Task.Run(() => Read(k)) : new Task<TimeSpan>(() => Read(k));
+        Task<TimeSpan> Load(int k) => threads >= ReadAheadThreads ? Task.Run(() => Read(k)) : new Task<TimeSpan>(() => Read(k));
         var pending = Load(0);
         EpochPlan? current = null;
         long lastPieceEnd = -1;

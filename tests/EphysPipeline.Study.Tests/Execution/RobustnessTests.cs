@@ -43,6 +43,17 @@ public class RobustnessTests(SyntheticStudyFixture study)
     }
 
     [Fact]
+    public void ReadingAheadGivesByteIdenticalOutputs()
+    {
+        // The fixture ran one thread per session (blocks read in line); four threads read each next block meanwhile.
+        var manifest = study.CopyStudy("ahead");
+        var outcome = new StudyRunner(ManifestLoader.Load(manifest), ConfigOf(manifest), TestBackends.Current, SilentReporter.Instance)
+            .Run(new RunOptions { Jobs = 1, Threads = SessionAnalyzer.ReadAheadThreads });
+        Assert.Empty(outcome.Failures);
+        AssertSameOutputs(OutputOf(manifest), study.Manifest.Sessions.Select(s => s.Id));
+    }
+
+    [Fact]
     public void RerunSkipsFinishedSessionsAndForceRedoesThem()
     {
         var manifest = study.CopyStudy("rerun");
