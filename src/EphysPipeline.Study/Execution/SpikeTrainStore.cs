@@ -20,6 +20,7 @@ internal sealed class SpikeTrainStore : IDisposable
 
     private readonly Stream _backing;
     private readonly List<(long Offset, int Ints)>[] _segments;
+    private readonly int[] _bucketInts;
     private readonly bool[] _unsorted;
     private readonly int _units;
     private long _loadedFirst = -1, _loadedEnd = -1;
@@ -32,6 +33,7 @@ internal sealed class SpikeTrainStore : IDisposable
         _units = units;
         BucketSamples = bucketSamples;
         _segments = Enumerable.Range(0, buckets).Select(_ => new List<(long, int)>()).ToArray();
+        _bucketInts = new int[buckets];
         _unsorted = new bool[units];
         _start = new int[units + 1];
         Outside = new long[units];
@@ -100,6 +102,7 @@ internal sealed class SpikeTrainStore : IDisposable
             if (fill[b] == 0) return;
             _backing.Seek(0, SeekOrigin.End);
             _segments[b].Add((_backing.Position, fill[b]));
+            _bucketInts[b] += fill[b];
             _backing.Write(MemoryMarshal.AsBytes(buffers[b].AsSpan(0, fill[b])));
             fill[b] = 0;
             runUnit[b] = -1;
@@ -142,7 +145,7 @@ internal sealed class SpikeTrainStore : IDisposable
         if (from >= _loadedFirst && to <= _loadedEnd) return;
 
         int ints = 0;
-        for (long b = from; b < to; b++) ints += _segments[b].Sum(s => s.Ints);
+        for (long b = from; b < to; b++) ints += _bucketInts[b];
         var raw = ArrayPool<int>.Shared.Rent(Math.Max(1, ints));
         try
         {
@@ -168,7 +171,7 @@ internal sealed class SpikeTrainStore : IDisposable
                 for (long b = from; b < to; b++)
                 {
                     long bucketStart = b * BucketSamples;
-                    int stop = at + _segments[b].Sum(s => s.Ints);
+                    int stop = at + _bucketInts[b];
                     for (; at < stop; at += 2 + raw[at + 1])
                     {
                         int unit = raw[at], count = raw[at + 1];

@@ -153,16 +153,20 @@ public class FixtureStudyTests
         Assert.Contains("needs a numeric column", Assert.Single(outcome.Failures).Reason);
     }
 
+    /// <summary>A second probe: the 4-channel timestamps session, its electrode ids moved to 100–103 (ids are unique across probes).</summary>
+    private static void WriteProbeB(string path)
+    {
+        File.Copy(Fixtures.PathOf("nwb/saline_m01_timestamps.nwb"), path);
+        using var file = EphysPipeline.Native.Hdf5.Hdf5File.OpenReadWrite(path);
+        using var ids = file.OpenDataset("general/extracellular_ephys/electrodes/id");
+        ids.WriteAll<long>([100, 101, 102, 103]);
+    }
+
     [Fact]
     public void SessionOfTwoProbesInTwoFilesGetsProbeColumnsAndCrossProbePairs()
     {
         using var dir = Fixtures.TempDir();
-        // Probe B: the 4-channel timestamps session, its electrode ids moved to 100–103 (ids are unique across probes).
-        var probeB = dir.File("probe_b.nwb");
-        File.Copy(Fixtures.PathOf("nwb/saline_m01_timestamps.nwb"), probeB);
-        using (var file = EphysPipeline.Native.Hdf5.Hdf5File.OpenReadWrite(probeB))
-        using (var ids = file.OpenDataset("general/extracellular_ephys/electrodes/id"))
-            ids.WriteAll<long>([100, 101, 102, 103]);
+        WriteProbeB(dir.File("probe_b.nwb"));
         // The session's file: OpenScope keeps the injection in an injection_times table.
         var sessionFile = dir.File("session.nwb");
         File.Copy(Fixtures.PathOf("nwb/ketamine_m01.nwb"), sessionFile);
@@ -223,10 +227,7 @@ public class FixtureStudyTests
     {
         using var dir = Fixtures.TempDir();
         File.Copy(Fixtures.PathOf("nwb/ketamine_m01.nwb"), dir.File("probe_a.nwb"));
-        File.Copy(Fixtures.PathOf("nwb/saline_m01_timestamps.nwb"), dir.File("probe_b.nwb"));
-        using (var file = EphysPipeline.Native.Hdf5.Hdf5File.OpenReadWrite(dir.File("probe_b.nwb")))
-        using (var ids = file.OpenDataset("general/extracellular_ephys/electrodes/id"))
-            ids.WriteAll<long>([100, 101, 102, 103]);
+        WriteProbeB(dir.File("probe_b.nwb"));
         File.Copy(Fixtures.PathOf("nwb/ketamine_m01.nwb"), dir.File("session.nwb"));
         string SeriesName(string file)
         {
