@@ -99,6 +99,36 @@ internal sealed unsafe class FftwRealFft : IRealFft
         new ReadOnlySpan<double>(_real.Pointer, Length).CopyTo(output);
     }
 
+    public Span<double> RealBuffer
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_real.IsClosed, this);
+            return new Span<double>(_real.Pointer, Length);
+        }
+    }
+
+    public Span<Complex> SpectrumBuffer
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_real.IsClosed, this);
+            return new Span<Complex>(_spectrum.Pointer, Bins);
+        }
+    }
+
+    public void ForwardBuffers()
+    {
+        ObjectDisposedException.ThrowIf(_real.IsClosed, this);
+        Fftw3.ExecuteDftR2C(_forward.DangerousGetHandle(), (double*)_real.Pointer, (double*)_spectrum.Pointer);
+    }
+
+    public void InverseBuffers()
+    {
+        ObjectDisposedException.ThrowIf(_real.IsClosed, this);
+        Fftw3.ExecuteDftC2R(_inverse.DangerousGetHandle(), (double*)_spectrum.Pointer, (double*)_real.Pointer);
+    }
+
     private void Check(int realLength, int bins)
     {
         ObjectDisposedException.ThrowIf(_real.IsClosed, this);

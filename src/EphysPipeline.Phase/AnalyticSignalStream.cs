@@ -227,13 +227,12 @@ public sealed class AnalyticSignalStream : IDisposable
         foreach (var w in _workers) w?.Dispose();
     }
 
-    /// <summary>A real transform of one length with its spectrum scratch.</summary>
+    /// <summary>A real transform of one length.</summary>
     private sealed class Worker(IFftProvider fft, int length) : IDisposable
     {
         private readonly IRealFft _fft = fft.CreateReal(length);
-        private readonly Complex[] _spectrum = new Complex[length / 2 + 1];
 
-        public void Hilbert(ReadOnlySpan<double> x, Span<double> output) => AnalyticSignal.Hilbert(x, output, _fft, _spectrum);
+        public void Hilbert(ReadOnlySpan<double> x, Span<double> output) => AnalyticSignal.Hilbert(x, output, _fft);
 
         public void Dispose() => _fft.Dispose();
     }

@@ -30,7 +30,6 @@ public sealed class MultitaperEstimator : IDisposable
     private readonly double[] _frequencies;
     private readonly string? _setupProblem;
     private readonly double[] _centred;
-    private readonly double[] _tapered;
     private readonly Complex[][] _spectra = [];
 
     public MultitaperEstimator(int length, double sampleRate, IFftProvider fft, MultitaperOptions? options = null)
@@ -43,7 +42,6 @@ public sealed class MultitaperEstimator : IDisposable
         HalfBandwidth = Options.Bandwidth is { } bw ? bw * length / (2.0 * sampleRate) : 4.0;
         _frequencies = PowerSpectrum.BinFrequencies(length / 2 + 1, sampleRate / length);
         _centred = new double[length];
-        _tapered = new double[length];
         int kmax = (int)(2 * HalfBandwidth);
         if (HalfBandwidth < 0.5)
             _setupProblem = $"bandwidth gives NW = {HalfBandwidth:G4} < 0.5; use at least {sampleRate / length:G4} Hz";
@@ -59,9 +57,9 @@ public sealed class MultitaperEstimator : IDisposable
         _tapers = keep.Select(k => dpss.Tapers[k]).ToArray();
         _eigenvalues = keep.Select(k => dpss.Ratios[k]).ToArray();
         _fft = fft.CreateReal(length);
-        _spectra = _tapers.Select(_ => new Complex[length / 2 + 1]).ToArray();
         // MNE falls back to fixed weights below three tapers.
         Adaptive = Options.Adaptive && _tapers.Length >= 3;
+        if (Adaptive) _spectra = _tapers.Select(_ => new Complex[length / 2 + 1]).ToArray();
     }
 
     public MultitaperOptions Options { get; }
@@ -82,25 +80,25 @@ public sealed class MultitaperEstimator : IDisposable
 
         int bins = _frequencies.Length;
         double rootHalf = Math.Sqrt(0.5);
+        var fixedWeights = _eigenvalues.Select(Math.Sqrt).ToArray();
+        var psd = new double[bins];
+        var fft = _fft!;
+        var tapered = fft.RealBuffer;
+        var taperSpectrum = fft.SpectrumBuffer;
+        // Fixed weights: each taper's power is added as soon as it is transformed, in taper order (the sums of
+        // Combine), so no taper's spectrum is kept; the adaptive weights need them all.
         for (int k = 0; k < _tapers.Length; k++)
         {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(_centred, _tapers[k], _tapered);
-            _fft!.Forward(_tapered, _spectra[k]);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(_centred, _tapers[k], tapered);
+            fft.ForwardBuffers();
             // One-sided: DC (and Nyquist for even n) carry no mirrored half, as MNE's _mt_spectra.
-            _spectra[k][0] *= rootHalf;
-            if (Length % 2 == 0) _spectra[k][bins - 1] *= rootHalf;
+            taperSpectrum[0] *= rootHalf;
+            if (Length % 2 == 0) taperSpectrum[bins - 1] *= rootHalf;
+            if (Adaptive) taperSpectrum.CopyTo(_spectra[k]);
+            else PowerAccumulate.AddScaled(taperSpectrum, fixedWeights[k] * fixedWeights[k], psd);
         }
-
-        var psd = new double[bins];
-        var fixedWeights = _eigenvalues.Select(Math.Sqrt).ToArray();
-        if (!Adaptive)
-        {
-            Combine(_spectra, fixedWeights, psd);
-        }
-        else
-        {
-            AdaptiveCombine(psd, fixedWeights);
-        }
+        if (Adaptive) AdaptiveCombine(psd, fixedWeights);
+        else Scale(psd, fixedWeights);
         System.Numerics.Tensors.TensorPrimitives.Divide(psd, SampleRate, psd);
         var spectrum = new PowerSpectrum(SampleRate, (double[])_frequencies.Clone(), psd, 1, null);
         return new MultitaperSpectrum(spectrum, HalfBandwidth, (double[])_eigenvalues.Clone(), Adaptive);
@@ -109,15 +107,16 @@ public sealed class MultitaperEstimator : IDisposable
     // psd[f] = 2 · Σ_k |w_k X_k(f)|² / Σ_k w_k² (MNE _psd_from_mt), with weights shared across frequencies.
     private static void Combine(Complex[][] spectra, double[] weights, Span<double> psd)
     {
+        psd.Clear();
+        for (int k = 0; k < weights.Length; k++) PowerAccumulate.AddScaled(spectra[k], weights[k] * weights[k], psd);
+        Scale(psd, weights);
+    }
+
+    // The 2 / Σ_k w_k² of Combine.
+    private static void Scale(Span<double> psd, double[] weights)
+    {
         double norm = 0;
         foreach (var w in weights) norm += w * w;
-        psd.Clear();
-        for (int k = 0; k < weights.Length; k++)
-        {
-            var s = spectra[k];
-            double w2 = weights[k] * weights[k];
-            for (int f = 0; f < psd.Length; f++) psd[f] += w2 * (s[f].Real * s[f].Real + s[f].Imaginary * s[f].Imaginary);
-        }
         for (int f = 0; f < psd.Length; f++) psd[f] *= 2 / norm;
     }
 

@@ -24,8 +24,6 @@ public sealed class WelchSegmenter : IDisposable
     private readonly IRealFft _fft;
     private readonly double[] _window;
     private readonly double[] _buffer;
-    private readonly double[] _tapered;
-    private readonly Complex[] _spectrum;
     private int _filled;
     private long _position;
 
@@ -39,8 +37,6 @@ public sealed class WelchSegmenter : IDisposable
         _fft = fft.CreateReal(segmentLength);
         _window = PeriodicHann.Create(segmentLength);
         _buffer = new double[segmentLength];
-        _tapered = new double[segmentLength];
-        _spectrum = new Complex[Bins];
         double sumSquares = 0;
         foreach (var w in _window) sumSquares += w * w;
         WindowSumOfSquares = sumSquares;
@@ -69,8 +65,8 @@ public sealed class WelchSegmenter : IDisposable
             _filled += take;
             _position += take;
             if (_filled < SegmentLength) continue;
-            bool finite = Transform(_buffer, _spectrum);
-            sink.OnSegment(_spectrum, finite, _position - SegmentLength);
+            bool finite = TransformInPlace(_buffer);
+            sink.OnSegment(_fft.SpectrumBuffer, finite, _position - SegmentLength);
             _buffer.AsSpan(Step).CopyTo(_buffer);
             _filled = SegmentLength - Step;
         }
@@ -91,8 +87,16 @@ public sealed class WelchSegmenter : IDisposable
     public bool Transform(ReadOnlySpan<double> segment, Span<Complex> spectrum)
     {
         if (segment.Length != SegmentLength) throw new ArgumentException($"segment must hold {SegmentLength} samples", nameof(segment));
-        if (!DetrendWindow.Apply(segment, _window, _tapered)) return false;
-        _fft.Forward(_tapered, spectrum);
+        if (!TransformInPlace(segment)) return false;
+        _fft.SpectrumBuffer.CopyTo(spectrum);
+        return true;
+    }
+
+    // Detrended and windowed into the transform's own input; the spectrum is left in its own output.
+    private bool TransformInPlace(ReadOnlySpan<double> segment)
+    {
+        if (!DetrendWindow.Apply(segment, _window, _fft.RealBuffer)) return false;
+        _fft.ForwardBuffers();
         return true;
     }
 

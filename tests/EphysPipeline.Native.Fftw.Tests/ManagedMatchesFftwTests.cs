@@ -45,6 +45,28 @@ public class ManagedMatchesFftwTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void TransformsInTheirOwnBuffersGiveTheSameBitsAsTheCopyingCalls(int n)
+    {
+        var x = Noise(n, n + 7);
+        foreach (IFftProvider provider in new IFftProvider[] { FftwProvider.Shared, FftSharpProvider.Shared })
+        {
+            using var fft = provider.CreateReal(n);
+            var expected = new Complex[n / 2 + 1];
+            fft.Forward(x, expected);
+            var back = new double[n];
+            fft.Inverse(expected, back);
+
+            x.CopyTo(fft.RealBuffer);
+            fft.ForwardBuffers();
+            Assert.Equal(x, fft.RealBuffer.ToArray());                 // the input is kept
+            Assert.Equal(expected, fft.SpectrumBuffer.ToArray());
+            fft.InverseBuffers();
+            Assert.Equal(back, fft.RealBuffer.ToArray());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void RealForwardAndInverse(int n)
     {
         var x = Noise(n, n + 1);

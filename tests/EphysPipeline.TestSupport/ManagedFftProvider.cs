@@ -27,7 +27,18 @@ public sealed class ManagedFftProvider : IFftProvider
 
     private sealed class Real(int n) : IRealFft
     {
+        private readonly double[] _real = new double[n];
+        private readonly Complex[] _spectrum = new Complex[n / 2 + 1];
+
         public int Length => n;
+
+        public Span<double> RealBuffer => _real;
+
+        public Span<Complex> SpectrumBuffer => _spectrum;
+
+        public void ForwardBuffers() => Forward(_real, _spectrum);
+
+        public void InverseBuffers() => Inverse(_spectrum, _real);
 
         public void Forward(ReadOnlySpan<double> input, Span<Complex> output)
         {

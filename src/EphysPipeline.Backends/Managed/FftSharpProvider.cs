@@ -186,6 +186,8 @@ internal sealed class ManagedRealFft : IRealFft
     private readonly Complex[]? _twiddles;
     private readonly Complex[] _work;
     private readonly Complex[] _scratch;
+    private double[]? _real;
+    private Complex[]? _spectrum;
 
     internal ManagedRealFft(FftSharpProvider provider, int n)
     {
@@ -201,6 +203,14 @@ internal sealed class ManagedRealFft : IRealFft
     public int Length { get; }
 
     private int Bins => Length / 2 + 1;
+
+    public Span<double> RealBuffer => _real ??= new double[Length];
+
+    public Span<Complex> SpectrumBuffer => _spectrum ??= new Complex[Bins];
+
+    public void ForwardBuffers() => Forward(RealBuffer, SpectrumBuffer);
+
+    public void InverseBuffers() => Inverse(SpectrumBuffer, RealBuffer);
 
     public void Forward(ReadOnlySpan<double> input, Span<Complex> output)
     {

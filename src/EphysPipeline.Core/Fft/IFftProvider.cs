@@ -32,6 +32,24 @@ public interface IRealFft : IDisposable
 
     /// <summary>x[t] = Σ X[k]·e^(+2πikt/n) over the Hermitian-extended spectrum (not divided by n).</summary>
     void Inverse(ReadOnlySpan<Complex> input, Span<double> output);
+
+    /// <summary>The transform's own n samples: what <see cref="ForwardBuffers"/> reads and <see cref="InverseBuffers"/> writes.</summary>
+    Span<double> RealBuffer { get; }
+
+    /// <summary>The transform's own n/2 + 1 bins: what <see cref="ForwardBuffers"/> writes and <see cref="InverseBuffers"/> reads.</summary>
+    Span<Complex> SpectrumBuffer { get; }
+
+    /// <summary>
+    /// <see cref="Forward"/> from <see cref="RealBuffer"/> (kept) into <see cref="SpectrumBuffer"/>, without the two
+    /// copies; the same bits as <see cref="Forward"/>.
+    /// </summary>
+    void ForwardBuffers();
+
+    /// <summary>
+    /// <see cref="Inverse"/> from <see cref="SpectrumBuffer"/> (left undefined) into <see cref="RealBuffer"/>, without
+    /// the two copies; the same bits as <see cref="Inverse"/>.
+    /// </summary>
+    void InverseBuffers();
 }
 
 /// <summary>Single-precision real FFT; spectra are interleaved (re, im) pairs, 2·(n/2 + 1) floats.</summary>

@@ -14,8 +14,6 @@ namespace EphysPipeline.Preprocessing.Filters;
 public sealed class ZeroPhaseFir : IDisposable
 {
     private readonly IRealFft _fft;
-    private readonly double[] _block;
-    private readonly Complex[] _spectrum;
     private readonly double[] _responseReDup;
     private readonly double[] _responseImSigned;
     private int[] _nonFinite = [];
@@ -32,16 +30,17 @@ public sealed class ZeroPhaseFir : IDisposable
         if (FftLength < 2 * taps.Length - 1) throw new ArgumentOutOfRangeException(nameof(fftLength), FftLength, $"FFT length must be at least 2·{taps.Length} − 1");
         Step = FftLength - taps.Length + 1;
         _fft = fft.CreateReal(FftLength);
-        _block = new double[FftLength];
-        _spectrum = new Complex[FftLength / 2 + 1];
-        taps.CopyTo(_block);
-        _fft.Forward(_block, _spectrum);
-        _responseReDup = new double[2 * _spectrum.Length];
-        _responseImSigned = new double[2 * _spectrum.Length];
+        var block = _fft.RealBuffer;
+        block.Clear();
+        taps.CopyTo(block);
+        _fft.ForwardBuffers();
+        var response = _fft.SpectrumBuffer;
+        _responseReDup = new double[2 * response.Length];
+        _responseImSigned = new double[2 * response.Length];
         double scale = 1.0 / FftLength;
-        for (int k = 0; k < _spectrum.Length; k++)
+        for (int k = 0; k < response.Length; k++)
         {
-            double re = _spectrum[k].Real * scale, im = _spectrum[k].Imaginary * scale;
+            double re = response[k].Real * scale, im = response[k].Imaginary * scale;
             _responseReDup[2 * k] = re;
             _responseReDup[2 * k + 1] = re;
             _responseImSigned[2 * k] = -im;
@@ -107,12 +106,13 @@ public sealed class ZeroPhaseFir : IDisposable
             long position = blockOut - HalfLength;
             FillBlock(source, sourceStart, totalLength, reflect, position);
             int nonFinite = ZeroNonFinite();
-            _fft.Forward(_block, _spectrum);
-            SpectrumMultiply.Apply(_spectrum, _responseReDup, _responseImSigned);
-            _fft.Inverse(_spectrum, _block);
+            // In the transform's own buffers: the block is filled there and the output read from there.
+            _fft.ForwardBuffers();
+            SpectrumMultiply.Apply(_fft.SpectrumBuffer, _responseReDup, _responseImSigned);
+            _fft.InverseBuffers();
             long from = Math.Max(blockOut, outputStart), to = Math.Min(blockOut + Step, outputStop);
             var destination = output.Slice((int)(from - outputStart), (int)(to - from));
-            _block.AsSpan((int)(from - blockOut + Taps.Count - 1), (int)(to - from)).CopyTo(destination);
+            _fft.RealBuffer.Slice((int)(from - blockOut + Taps.Count - 1), (int)(to - from)).CopyTo(destination);
             for (int i = 0; i < nonFinite; i++)
             {
                 long p = position + _nonFinite[i];
@@ -126,15 +126,16 @@ public sealed class ZeroPhaseFir : IDisposable
     private int ZeroNonFinite()
     {
         // A finite sum means every value is finite: the common case costs one vectorised pass.
-        if (double.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum<double>(_block))) return 0;
+        var block = _fft.RealBuffer;
+        if (double.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum<double>(block))) return 0;
         if (_nonFinite.Length == 0) _nonFinite = new int[FftLength];
         int count = 0;
-        for (int j = 0; j < _block.Length; j++)
+        for (int j = 0; j < block.Length; j++)
         {
-            if (!double.IsFinite(_block[j]))
+            if (!double.IsFinite(block[j]))
             {
                 _nonFinite[count++] = j;
-                _block[j] = 0;
+                block[j] = 0;
             }
         }
         return count;
@@ -151,21 +152,22 @@ public sealed class ZeroPhaseFir : IDisposable
         return (Math.Max(start, 0), Math.Min(stop, totalLength));
     }
 
-    /// <summary>_block = extended signal at positions [position, position + FftLength).</summary>
+    /// <summary>The transform's input = extended signal at positions [position, position + FftLength).</summary>
     private void FillBlock(ReadOnlySpan<double> source, long sourceStart, long totalLength, int reflect, long position)
     {
+        var block = _fft.RealBuffer;
         long stop = position + FftLength;
         long inStart = Math.Max(position, 0), inStop = Math.Min(stop, totalLength);
-        if (inStop > inStart) source.Slice((int)(inStart - sourceStart), (int)(inStop - inStart)).CopyTo(_block.AsSpan((int)(inStart - position)));
+        if (inStop > inStart) source.Slice((int)(inStart - sourceStart), (int)(inStop - inStart)).CopyTo(block[(int)(inStart - position)..]);
         for (long p = position; p < Math.Min(0, stop); p++)
         {
             long j = -p;
-            _block[p - position] = j <= reflect ? 2 * source[(int)(-sourceStart)] - source[(int)(j - sourceStart)] : 0;
+            block[(int)(p - position)] = j <= reflect ? 2 * source[(int)(-sourceStart)] - source[(int)(j - sourceStart)] : 0;
         }
         for (long p = Math.Max(position, totalLength); p < stop; p++)
         {
             long j = p - (totalLength - 1);
-            _block[p - position] = j <= reflect ? 2 * source[(int)(totalLength - 1 - sourceStart)] - source[(int)(totalLength - 1 - j - sourceStart)] : 0;
+            block[(int)(p - position)] = j <= reflect ? 2 * source[(int)(totalLength - 1 - sourceStart)] - source[(int)(totalLength - 1 - j - sourceStart)] : 0;
         }
     }
 

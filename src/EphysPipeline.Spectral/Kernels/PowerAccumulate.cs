@@ -10,12 +10,16 @@ namespace EphysPipeline.Spectral.Kernels;
 public static class PowerAccumulate
 {
     /// <summary>accumulator[k] += re² + im².</summary>
-    public static void Add(ReadOnlySpan<Complex> spectrum, Span<double> accumulator) => Run(spectrum, accumulator, add: true);
+    public static void Add(ReadOnlySpan<Complex> spectrum, Span<double> accumulator) => Run(spectrum, accumulator, add: true, 1, scaled: false);
 
     /// <summary>destination[k] = re² + im².</summary>
-    public static void Write(ReadOnlySpan<Complex> spectrum, Span<double> destination) => Run(spectrum, destination, add: false);
+    public static void Write(ReadOnlySpan<Complex> spectrum, Span<double> destination) => Run(spectrum, destination, add: false, 1, scaled: false);
 
-    private static void Run(ReadOnlySpan<Complex> spectrum, Span<double> target, bool add)
+    /// <summary>accumulator[k] += weight · (re² + im²), rounded as that scalar expression.</summary>
+    public static void AddScaled(ReadOnlySpan<Complex> spectrum, double weight, Span<double> accumulator) =>
+        Run(spectrum, accumulator, add: true, weight, scaled: true);
+
+    private static void Run(ReadOnlySpan<Complex> spectrum, Span<double> target, bool add, double weight, bool scaled)
     {
         int n = spectrum.Length;
         if (target.Length < n) throw new ArgumentException("target shorter than the spectrum", nameof(target));
@@ -31,6 +35,7 @@ public static class PowerAccumulate
                 var a = Vector256.LoadUnsafe(ref src, (nuint)(2 * k));
                 var b = Vector256.LoadUnsafe(ref src, (nuint)(2 * k + 4));
                 var p = Avx2.Permute4x64(Avx.HorizontalAdd(a * a, b * b), 0b11_01_10_00);
+                if (scaled) p = Vector256.Create(weight) * p;
                 if (add) p += Vector256.LoadUnsafe(ref dst, (nuint)k);
                 p.StoreUnsafe(ref dst, (nuint)k);
             }
@@ -39,6 +44,7 @@ public static class PowerAccumulate
         {
             double re = Unsafe.Add(ref src, 2 * k), im = Unsafe.Add(ref src, 2 * k + 1);
             double p = re * re + im * im;
+            if (scaled) p = weight * p;
             Unsafe.Add(ref dst, k) = add ? Unsafe.Add(ref dst, k) + p : p;
         }
     }
