@@ -1,4 +1,8 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace EphysPipeline.Phase;
 
@@ -60,7 +64,80 @@ public sealed class ModulationIndexAccumulator
         for (int t = 0; t < phase.Length; t++) bins[t] = double.IsNaN(phase[t]) ? -1 : BinOf(phase[t]);
     }
 
-    /// <summary>Adds samples given as bins from <see cref="BinIndices"/> (same bin count) and amplitudes.</summary>
+    /// <summary>
+    /// The bins of the analytic samples' phases: the same as <see cref="BinIndices(ReadOnlySpan{double}, Span{int})"/>
+    /// of Math.Atan2(im, re), without an atan2 per sample. A polynomial angle (error &lt; 1e-10 rad) decides the bin
+    /// when it lies more than <see cref="EdgeMargin"/> from both of the bin's edges, where atan2 (within an ulp of the
+    /// true angle) cannot fall on the other side; otherwise, for zero, NaN or infinite parts, and without AVX2,
+    /// Math.Atan2 decides.
+    /// </summary>
+    public void BinIndices(ReadOnlySpan<Complex> analytic, Span<int> bins)
+    {
+        if (bins.Length < analytic.Length) throw new ArgumentException($"{bins.Length} bin slots for {analytic.Length} samples");
+        ReadOnlySpan<double> ri = MemoryMarshal.Cast<Complex, double>(analytic);
+        int n = analytic.Length, t = 0;
+        if (Avx2.IsSupported)
+        {
+            Span<double> angles = stackalloc double[4];
+            ref double src = ref MemoryMarshal.GetReference(ri);
+            for (; t <= n - 4; t += 4)
+            {
+                var a = Vector256.LoadUnsafe(ref src, (nuint)(2 * t));
+                var b = Vector256.LoadUnsafe(ref src, (nuint)(2 * t + 4));
+                // Lanes hold samples t, t + 2, t + 1, t + 3.
+                ApproximateAngle(Avx.UnpackLow(a, b), Avx.UnpackHigh(a, b)).CopyTo(angles);
+                bins[t] = Decide(angles[0], analytic[t]);
+                bins[t + 2] = Decide(angles[1], analytic[t + 2]);
+                bins[t + 1] = Decide(angles[2], analytic[t + 1]);
+                bins[t + 3] = Decide(angles[3], analytic[t + 3]);
+            }
+        }
+        for (; t < n; t++) bins[t] = Decide(double.NaN, analytic[t]);
+    }
+
+    /// <summary>Radians within which the polynomial angle leaves the bin to Math.Atan2.</summary>
+    public const double EdgeMargin = 1e-7;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Decide(double angle, Complex z)
+    {
+        double guess = (angle - _edges[0]) * _binsPerRadian;
+        // Also false for NaN (zero, NaN or infinite parts), which atan2 then decides.
+        if (guess >= 0 && guess < Bins)
+        {
+            int k = (int)guess;
+            if (angle - _edges[k] > EdgeMargin && _edges[k + 1] - angle > EdgeMargin) return k;
+        }
+        double phase = Math.Atan2(z.Imaginary, z.Real);
+        return double.IsNaN(phase) ? -1 : BinOf(phase);
+    }
+
+    // atan(q), q = min/max of |re|, |im| in [0, 1], reduced to |q'| ≤ tan(π/8) by atan q = π/4 + atan((q − 1)/(q + 1)),
+    // then the odd Taylor series to q'^23 (remainder < 0.4143^23/23 < 1e-10), then unfolded to the quadrant.
+    // NaN unless 0 < max(|re|, |im|) and |re| + |im| < ∞.
+    private static Vector256<double> ApproximateAngle(Vector256<double> re, Vector256<double> im)
+    {
+        var ax = Vector256.Abs(re);
+        var ay = Vector256.Abs(im);
+        var steep = Vector256.GreaterThan(ay, ax);
+        var high = Vector256.ConditionalSelect(steep, ay, ax);
+        var low = Vector256.ConditionalSelect(steep, ax, ay);
+        var q = low / high;
+        var valid = Vector256.GreaterThan(high, Vector256<double>.Zero) & Vector256.LessThan(ax + ay, Vector256.Create(double.PositiveInfinity));
+        var one = Vector256.Create(1.0);
+        var folded = Vector256.GreaterThan(q, Vector256.Create(0.41421356237309503));
+        var r = Vector256.ConditionalSelect(folded, (q - one) / (q + one), q);
+        var s = r * r;
+        var p = Vector256.Create(1.0 / 23);
+        for (int k = 21; k >= 1; k -= 2) p = p * -s + Vector256.Create(1.0 / k);
+        var angle = r * p + (Vector256.Create(Math.PI / 4) & folded);
+        angle = Vector256.ConditionalSelect(steep, Vector256.Create(Math.PI / 2) - angle, angle);
+        angle = Vector256.ConditionalSelect(Vector256.LessThan(re, Vector256<double>.Zero), Vector256.Create(Math.PI) - angle, angle);
+        angle = Vector256.ConditionalSelect(Vector256.LessThan(im, Vector256<double>.Zero), -angle, angle);
+        return Vector256.ConditionalSelect(valid, angle, Vector256.Create(double.NaN));
+    }
+
+    /// <summary>Adds samples given as bins from <c>BinIndices</c> (same bin count) and amplitudes.</summary>
     public void Append(ReadOnlySpan<int> bins, ReadOnlySpan<double> amplitude)
     {
         if (bins.Length != amplitude.Length)

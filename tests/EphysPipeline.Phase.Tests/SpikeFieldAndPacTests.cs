@@ -138,4 +138,45 @@ public class SpikeFieldAndPacTests
         Assert.Equal(direct.Result().Samples, shared.Result().Samples);
         Assert.Equal(direct.Result().Mi, shared.Result().Mi);
     }
+
+    [Fact]
+    public void BinsOfAnalyticSamplesAreTheBinsOfTheirAtan2()
+    {
+        var random = new Random(11);
+        var z = new List<Complex>();
+        for (int i = 0; i < 20000; i++)
+            z.Add(new Complex(random.NextDouble() * 2 - 1, random.NextDouble() * 2 - 1) * Math.Pow(10, random.Next(-12, 12)));
+        foreach (int bins in new[] { 18, 7 })
+        {
+            double step = 2 * Math.PI / bins;
+            for (int k = 0; k <= bins; k++)
+            {
+                double edge = k == bins ? Math.PI : k * step + -Math.PI;
+                foreach (double scale in new[] { 1e-300, 1e-5, 1.0, 3e7, 1e300 })
+                {
+                    double re = Math.Cos(edge) * scale, im = Math.Sin(edge) * scale;
+                    foreach (double r in new[] { re, Math.BitIncrement(re), Math.BitDecrement(re) })
+                        foreach (double m in new[] { im, Math.BitIncrement(im), Math.BitDecrement(im), im + 1e-8 * scale, im - 1e-8 * scale })
+                            z.Add(new Complex(r, m));
+                }
+            }
+        }
+        double[] specials = [0.0, -0.0, 1.0, -1.0, double.Epsilon, -double.Epsilon, double.MaxValue, -double.MaxValue,
+            double.PositiveInfinity, double.NegativeInfinity, double.NaN];
+        foreach (double re in specials)
+            foreach (double im in specials) z.Add(new Complex(re, im));
+
+        foreach (int bins in new[] { 18, 7 })
+        {
+            var accumulator = new ModulationIndexAccumulator(bins);
+            var samples = z.ToArray();
+            var phases = samples.Select(v => Math.Atan2(v.Imaginary, v.Real)).ToArray();
+            var expected = new int[samples.Length];
+            accumulator.BinIndices(phases, expected);
+            var actual = new int[samples.Length];
+            accumulator.BinIndices(samples, actual);
+            for (int t = 0; t < samples.Length; t++)
+                Assert.True(expected[t] == actual[t], $"bins={bins} z={samples[t]:R}: atan2 bin {expected[t]}, got {actual[t]}");
+        }
+    }
 }

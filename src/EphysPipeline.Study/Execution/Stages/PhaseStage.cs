@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Numerics;
+using System.Numerics.Tensors;
 using EphysPipeline.Core;
 using EphysPipeline.Phase;
 using EphysPipeline.Preprocessing.Filters;
+using EphysPipeline.Spectral.Kernels;
 using EphysPipeline.Study.Config;
 using EphysPipeline.Study.Outputs;
 
@@ -234,7 +236,7 @@ internal sealed class PhaseStage : IBlockStage
             // Phase and amplitude at the same samples: those outside both bands' edge zones.
             var ranges = amplitudeBands.Select(a => a < 0 ? (0, 0)
                 : Within(firstSample, count, runEnd, Math.Max(_bands[phase].Trim, _bands[a].Trim))).ToArray();
-            // Channels are independent accumulators: binning (an atan2 per sample) runs on the session's threads.
+            // Channels are independent accumulators: binning runs on the session's threads.
             unsafe
             {
                 fixed (Complex* start = all)
@@ -243,22 +245,21 @@ internal sealed class PhaseStage : IBlockStage
                     Parallel.For(0, channels, _context.Parallel, c =>
                     {
                         var analytic = (Complex*)address;
-                        // The phase is the same for every amplitude band: one atan2 and one bin per sample, not one per band.
-                        var phases = ArrayPool<double>.Shared.Rent(count);
+                        // The phase is the same for every amplitude band: one bin per sample, not one per band.
                         var bins = ArrayPool<int>.Shared.Rent(count);
                         var amplitudes = ArrayPool<double>.Shared.Rent(count);
                         var z = new ReadOnlySpan<Complex>(analytic + phase * bandStride + c * count, count);
-                        for (int t = 0; t < count; t++) phases[t] = Math.Atan2(z[t].Imaginary, z[t].Real);
-                        if (amplitudeBands.Length > 0) _pac[c, 0].BinIndices(phases.AsSpan(0, count), bins);
+                        if (amplitudeBands.Length > 0) _pac[c, 0].BinIndices(z, bins);
                         for (int a = 0; a < amplitudeBands.Length; a++)
                         {
                             var (offset, valid) = ranges[a];
                             if (valid == 0) continue;
                             var w = new ReadOnlySpan<Complex>(analytic + amplitudeBands[a] * bandStride + c * count + offset, valid);
-                            for (int t = 0; t < valid; t++) amplitudes[t] = Math.Sqrt(w[t].Real * w[t].Real + w[t].Imaginary * w[t].Imaginary);
-                            _pac[c, a].Append(bins.AsSpan(offset, valid), amplitudes.AsSpan(0, valid));
+                            var amplitude = amplitudes.AsSpan(0, valid);
+                            PowerAccumulate.Write(w, amplitude);
+                            TensorPrimitives.Sqrt(amplitude, amplitude);   // √(re² + im²), bit for bit
+                            _pac[c, a].Append(bins.AsSpan(offset, valid), amplitude);
                         }
-                        ArrayPool<double>.Shared.Return(phases);
                         ArrayPool<int>.Shared.Return(bins);
                         ArrayPool<double>.Shared.Return(amplitudes);
                     });
