@@ -68,6 +68,15 @@ public class SampleEntropyCountingTests
     }
 
     [Fact]
+    public void EveryPairMatchesInTheLongest16BitWindow()
+    {
+        // Each vector lane of the m = 2 sweep then counts ≈ 4 096 matches per template: the 16-bit lane limit.
+        int n = ushort.MaxValue;
+        long pairs = (long)(n - 2) * (n - 3) / 2;
+        Assert.Equal((pairs, pairs), SampleEntropy.CountMatches(Enumerable.Repeat(0.5, n).ToArray(), 2, 1.0));
+    }
+
+    [Fact]
     public void DegenerateInputsCountNothingOrEverything()
     {
         Assert.Equal((0L, 0L), SampleEntropy.CountMatches([1.0, 2.0, 3.0], 2, 0.5));     // n < m + 2
