@@ -169,6 +169,18 @@ internal sealed class ParallelChunkReader
         return zlib.Read(extra) == 0;
     }
 
+    /// <summary>The reverse of <see cref="Unshuffle"/>: HDF5's shuffle filter (byte b of element e at b·n + e).</summary>
+    internal static void ShuffleBytes(ReadOnlySpan<byte> raw, Span<byte> shuffled, int elementSize)
+    {
+        int n = raw.Length / elementSize;
+        for (int b = 0; b < elementSize; b++)
+        {
+            var plane = shuffled.Slice(b * n, n);
+            for (int e = 0; e < n; e++) plane[e] = raw[e * elementSize + b];
+        }
+        raw[(n * elementSize)..].CopyTo(shuffled[(n * elementSize)..]);
+    }
+
     /// <summary>Shuffle stores byte b of every element together; this puts each element's bytes back side by side.</summary>
     internal static void Unshuffle(ReadOnlySpan<byte> shuffled, Span<byte> output, int elementSize)
     {

@@ -201,6 +201,20 @@ public sealed unsafe class Hdf5Dataset : Hdf5Object
             H5.Check(H5D.H5Dwrite(Dataset, NativeTypes.Memory<T>(), H5SpaceHandle.All, H5SpaceHandle.All, H5PropertyListHandle.Default, buffer), call);
     }
 
+    /// <summary>
+    /// Writes one chunk as stored, already through the dataset's filters (<c>H5Dwrite_chunk</c>): <paramref name="offset"/>
+    /// is the chunk's first element, <paramref name="filterMask"/> bit i set when filter i was skipped.
+    /// </summary>
+    public void WriteChunk(ReadOnlySpan<long> offset, ReadOnlySpan<byte> stored, uint filterMask = 0)
+    {
+        Hdf5Library.Enter();
+        var call = Call("H5Dwrite_chunk", Path);
+        var at = stackalloc ulong[Math.Max(1, offset.Length)];
+        for (int i = 0; i < offset.Length; i++) at[i] = checked((ulong)offset[i]);
+        fixed (byte* data = stored)
+            H5.Check(H5D.H5Dwrite_chunk(Dataset, H5PropertyListHandle.Default, filterMask, at, (nuint)stored.Length, data), call);
+    }
+
     /// <summary>Every string of a fixed or variable-length string dataset (scalar → one).</summary>
     public string[] ReadStrings()
     {

@@ -1,3 +1,4 @@
+using EphysPipeline.IO;
 using EphysPipeline.Native.Hdf5;
 
 namespace EphysPipeline.Study.Execution;
@@ -13,13 +14,47 @@ public static class SpectraFile
     /// Builds a session's file in memory and streams it to <paramref name="destination"/>: the disk is written by .NET,
     /// so a full or failing disk is an ordinary IOException instead of a failure inside libhdf5.
     /// </summary>
-    public static void Write(Stream destination, IReadOnlyList<SpectralArray> arrays)
+    /// <param name="threads">Threads that compress the chunks; the file's bytes do not depend on it.</param>
+    public static void Write(Stream destination, IReadOnlyList<SpectralArray> arrays, int threads = 1)
     {
+        // Compression is most of the work and libhdf5 runs its filters on one thread: every chunk of every array is
+        // encoded first, on all threads, and libhdf5 only stores them, in order.
+        var chunks = arrays.SelectMany((array, a) => Enumerable.Range(0, ChunkCount(array)).Select(c => (Array: a, Chunk: c))).ToArray();
+        var stored = new byte[chunks.Length][];
+        Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
+        {
+            var (a, c) = chunks[i];
+            var values = arrays[a].Values.AsSpan(c * ChunkElements(arrays[a]), ChunkElements(arrays[a]));
+            stored[i] = ChunkEncoder.ShuffleDeflate(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values), sizeof(double), GzipLevel);
+        });
         // libhdf5 refuses a second open file of the same name, in memory too: sessions write theirs at the same time.
         using var file = Hdf5File.CreateInMemory($"{SessionStore.SpectraFile}-{Guid.NewGuid():N}");
         file.WriteAttribute("schema", 2);
-        foreach (var array in arrays) WriteArray(file, array.Name, array);
+        for (int a = 0, i = 0; a < arrays.Count; a++)
+        {
+            var array = arrays[a];
+            using var group = file.CreateGroup(array.Name);
+            var shape = array.Shape;
+            using var power = group.CreateDataset<double>("power", shape, ChunkShape(shape), GzipLevel, shuffle: true);
+            for (int c = 0; c < ChunkCount(array); c++, i++)
+                power.WriteChunk(shape.Length == 3 ? [c, 0, 0] : [0, 0], stored[i]);
+            Label(group, power, array.Frequencies, array.Times, array.Channels, array.Regions, array.Epoch, array.State, session: null);
+        }
         file.WriteImage(destination);
+    }
+
+    // zlib-ng level 2: smaller than libhdf5's zlib at level 1 on these spectra (28.9 vs 29.1 MB for the standard bench).
+    private const int GzipLevel = 2;
+
+    // A spectrogram is chunked by channel, a PSD is one chunk.
+    private static long[] ChunkShape(long[] shape) => shape.Length == 3 ? [1, shape[1], shape[2]] : shape;
+
+    private static int ChunkCount(SpectralArray array) => array.Values.Length == 0 ? 0 : array.Shape.Length == 3 ? (int)array.Shape[0] : 1;
+
+    private static int ChunkElements(SpectralArray array)
+    {
+        var chunk = ChunkShape(array.Shape);
+        return checked((int)chunk.Aggregate(1L, (p, d) => p * d));
     }
 
     /// <summary>Copies each session's spectra.h5 into one file under /&lt;session&gt;/, in the given order.</summary>
@@ -38,16 +73,6 @@ public static class SpectraFile
                 CopyArray(from, to, session);
             }
         }
-    }
-
-    private static void WriteArray(Hdf5Group parent, string name, SpectralArray array)
-    {
-        using var group = parent.CreateGroup(name);
-        var shape = array.Shape;
-        long[] chunks = shape.Length == 3 ? [1, shape[1], shape[2]] : shape;
-        using var power = group.CreateDataset<double>("power", shape, chunks, gzipLevel: 1, shuffle: true);
-        power.WriteAll<double>(array.Values);
-        Label(group, power, array.Frequencies, array.Times, array.Channels, array.Regions, array.Epoch, array.State, session: null);
     }
 
     /// <summary>Reads a session's spectra.h5 back (every group, in name order).</summary>

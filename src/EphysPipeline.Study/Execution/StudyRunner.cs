@@ -166,7 +166,8 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
             $"fft: {backends.Fft.Name}; blas: {backends.Blas.Name}");
         reporter.SessionStage(spec.Id, "writing");
         var key = new SessionKey(spec.Id, spec.Subject, spec.Drug, spec.DoseMgKg) { ProbeColumns = manifest.HasProbes, ProbeOf = result.ProbeOf };
-        SessionStore.Write(SessionStore.Folder(manifest.OutputDirectory, spec.Id), key, result, record, SpectraFile.Write);
+        SessionStore.Write(SessionStore.Folder(manifest.OutputDirectory, spec.Id), key, result, record,
+            (stream, spectra) => SpectraFile.Write(stream, spectra, threads));
         reporter.SessionFinished(spec.Id, failure is null, failure?.Reason);
         return failure;
     }

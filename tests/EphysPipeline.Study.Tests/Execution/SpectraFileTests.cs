@@ -62,4 +62,35 @@ public class SpectraFileTests(SyntheticStudyFixture study)
         Assert.Equal(JsonValueKind.Null, seen.GetProperty("session").ValueKind);
         Assert.Equal(2, file.ReadAttributeScalar<int>("schema"));
     }
+
+    [Fact]
+    public void ChunksCompressedOnSeveralThreadsReadBackAsWrittenAndGiveTheSameFile()
+    {
+        var random = new Random(3);
+        double[] Values(int n) => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 1e-9).ToArray();
+        SpectralArray[] arrays =
+        [
+            new("psd_baseline", [0, 0.5, 1], null, [1, 2], ["A", "B"], Values(6)) { Epoch = "baseline" },
+            new("spectrogram", [0, 1, 2, 3], [5, 10, 15], [1, 2, 3], ["A", "B", "B"], Values(36)),
+            new("psd_empty", [], null, [], [], []) { Epoch = "late" },
+        ];
+        var folder = Directory.CreateTempSubdirectory("spectra-");
+        try
+        {
+            var files = new[] { 1, 3 }.Select(threads =>
+            {
+                var path = Path.Combine(folder.FullName, $"spectra-{threads}.h5");
+                using (var stream = File.Create(path)) SpectraFile.Write(stream, arrays, threads);
+                return path;
+            }).ToArray();
+            var back = SpectraFile.Read(files[1]);
+            foreach (var array in arrays)
+                Assert.Equal(array.Values, back.Single(a => a.Name == array.Name).Values);
+            Assert.Equal(File.ReadAllBytes(files[0]), File.ReadAllBytes(files[1]));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }
