@@ -1,8 +1,10 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using EphysPipeline.Spectral.Kernels;
 
 namespace EphysPipeline.Phase;
 
@@ -42,10 +44,16 @@ public sealed class ModulationIndexAccumulator
     {
         if (phaseBand.Length != amplitudeBand.Length)
             throw new ArgumentException($"phase block has {phaseBand.Length} samples, amplitude block {amplitudeBand.Length}");
-        for (int t = 0; t < phaseBand.Length; t++)
+        // The bins of atan2(im, re) and √(re² + im²), bit for bit, a slice at a time.
+        Span<int> bins = stackalloc int[256];
+        Span<double> amplitudes = stackalloc double[256];
+        for (int at = 0; at < phaseBand.Length; at += bins.Length)
         {
-            var a = amplitudeBand[t];
-            Add(Math.Atan2(phaseBand[t].Imaginary, phaseBand[t].Real), Math.Sqrt(a.Real * a.Real + a.Imaginary * a.Imaginary));
+            int n = Math.Min(bins.Length, phaseBand.Length - at);
+            BinIndices(phaseBand.Slice(at, n), bins);
+            PowerAccumulate.Write(amplitudeBand.Slice(at, n), amplitudes);
+            TensorPrimitives.Sqrt(amplitudes[..n], amplitudes);
+            Append(bins[..n], amplitudes[..n]);
         }
     }
 

@@ -86,6 +86,21 @@ public class PairwisePhaseTests
     }
 
     [Fact]
+    public void ImaginaryCrossSumsInVector256HalvesAreTheVector512Bits()
+    {
+        int channels = 16, n = 1003, stride = 1010;
+        var rng = new Random(8);
+        var re = Enumerable.Range(0, channels * stride).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var im = Enumerable.Range(0, channels * stride).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var (imag, abs) = (new double[channels * channels], new double[channels * channels]);
+        var (imagHalves, absHalves) = (new double[channels * channels], new double[channels * channels]);
+        ImaginaryCrossSums.Accumulate(re, im, channels, n, stride, imag, abs, 0, channels / ImaginaryCrossSums.Tile, halves: false);
+        ImaginaryCrossSums.Accumulate(re, im, channels, n, stride, imagHalves, absHalves, 0, channels / ImaginaryCrossSums.Tile, halves: true);
+        Assert.Equal(imag, imagHalves);
+        Assert.Equal(abs, absHalves);
+    }
+
+    [Fact]
     public void ThreadCountDoesNotChangeAnyBitAndTiledProductMatchesManaged()
     {
         int channels = 70, n = 1500;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EphysPipeline.IO;
 using EphysPipeline.Native.Hdf5;
 
@@ -17,27 +18,34 @@ public static class SpectraFile
     /// <param name="threads">Threads that compress the chunks; the file's bytes do not depend on it.</param>
     public static void Write(Stream destination, IReadOnlyList<SpectralArray> arrays, int threads = 1)
     {
-        // Compression is most of the work and libhdf5 runs its filters on one thread: every chunk of every array is
-        // encoded first, on all threads, and libhdf5 only stores them, in order.
-        var chunks = arrays.SelectMany((array, a) => Enumerable.Range(0, ChunkCount(array)).Select(c => (Array: a, Chunk: c))).ToArray();
-        var stored = new byte[chunks.Length][];
-        Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
-        {
-            var (a, c) = chunks[i];
-            var values = arrays[a].Values.AsSpan(c * ChunkElements(arrays[a]), ChunkElements(arrays[a]));
-            stored[i] = ChunkEncoder.ShuffleDeflate(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values), sizeof(double), GzipLevel);
-        });
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
         // libhdf5 refuses a second open file of the same name, in memory too: sessions write theirs at the same time.
         using var file = Hdf5File.CreateInMemory($"{SessionStore.SpectraFile}-{Guid.NewGuid():N}");
         file.WriteAttribute("schema", 2);
-        for (int a = 0, i = 0; a < arrays.Count; a++)
+        foreach (var array in arrays)
         {
-            var array = arrays[a];
             using var group = file.CreateGroup(array.Name);
             var shape = array.Shape;
-            using var power = group.CreateDataset<double>("power", shape, ChunkShape(shape), GzipLevel, shuffle: true);
-            for (int c = 0; c < ChunkCount(array); c++, i++)
-                power.WriteChunk(shape.Length == 3 ? [c, 0, 0] : [0, 0], stored[i]);
+            long[] chunk = [1, .. shape[1..]];
+            using var power = group.CreateDataset<double>("power", shape, chunk, GzipLevel, shuffle: true);
+            // Compression is most of the work and libhdf5 filters on one thread: channel chunks are encoded on every
+            // thread, a batch at a time (memory stays a batch of chunks), and libhdf5 only stores them, in order.
+            int channels = array.Values.Length == 0 ? 0 : (int)shape[0];
+            int perChannel = channels == 0 ? 0 : array.Values.Length / channels;
+            int batch = 4 * parallel.MaxDegreeOfParallelism;
+            var stored = new byte[Math.Min(batch, channels)][];
+            for (int first = 0; first < channels; first += batch)
+            {
+                int count = Math.Min(batch, channels - first);
+                Parallel.For(0, count, parallel, i => stored[i] = ChunkEncoder.ShuffleDeflate(
+                    MemoryMarshal.AsBytes(array.Values.AsSpan((first + i) * perChannel, perChannel)), sizeof(double), GzipLevel));
+                for (int i = 0; i < count; i++)
+                {
+                    long[] offset = new long[shape.Length];
+                    offset[0] = first + i;
+                    power.WriteChunk(offset, stored[i]);
+                }
+            }
             Label(group, power, array.Frequencies, array.Times, array.Channels, array.Regions, array.Epoch, array.State, session: null);
         }
         file.WriteImage(destination);
@@ -45,17 +53,6 @@ public static class SpectraFile
 
     // zlib-ng level 2: smaller than libhdf5's zlib at level 1 on these spectra (28.9 vs 29.1 MB for the standard bench).
     private const int GzipLevel = 2;
-
-    // A spectrogram is chunked by channel, a PSD is one chunk.
-    private static long[] ChunkShape(long[] shape) => shape.Length == 3 ? [1, shape[1], shape[2]] : shape;
-
-    private static int ChunkCount(SpectralArray array) => array.Values.Length == 0 ? 0 : array.Shape.Length == 3 ? (int)array.Shape[0] : 1;
-
-    private static int ChunkElements(SpectralArray array)
-    {
-        var chunk = ChunkShape(array.Shape);
-        return checked((int)chunk.Aggregate(1L, (p, d) => p * d));
-    }
 
     /// <summary>Copies each session's spectra.h5 into one file under /&lt;session&gt;/, in the given order.</summary>
     public static void Combine(string path, IReadOnlyList<(string Session, string Path)> sessions)
