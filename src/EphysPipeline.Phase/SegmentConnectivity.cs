@@ -84,7 +84,8 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
 
     private readonly int _segment;
     private readonly int _step;
-    private readonly int _firstBin;
+    private readonly int[] _binIndex;                // FFT bin of each kept bin, ascending
+    private readonly double _resolution;
     private readonly int _bins;
     private readonly int _blocks;                    // channel blocks of eight
     private readonly ParallelOptions _parallel;
@@ -120,6 +121,18 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
     /// <param name="maxDegreeOfParallelism">Threads for the segment FFTs and the sums; does not change any result bit.</param>
     public SegmentConnectivityAccumulator(int channels, double sampleRate, int segmentLength, int step,
         double minFrequency, double maxFrequency, IFftProvider fft, ReadOnlySpan<bool> badChannels = default, int maxDegreeOfParallelism = 1)
+        : this(channels, sampleRate, segmentLength, step, [(minFrequency, maxFrequency)], fft, badChannels, maxDegreeOfParallelism)
+    {
+    }
+
+    /// <summary>
+    /// One accumulator for several frequency ranges (bands): the bins of any range are kept, each once, and every
+    /// segment is transformed once for all of them. Every bin's sums are those an accumulator of its range alone
+    /// would form, bit for bit; <see cref="SegmentConnectivityResult.BandMean"/> picks a range's bins.
+    /// </summary>
+    /// <param name="ranges">(lowest, highest) frequency (Hz) of each range, inclusive; capped at Nyquist.</param>
+    public SegmentConnectivityAccumulator(int channels, double sampleRate, int segmentLength, int step,
+        IReadOnlyList<(double Min, double Max)> ranges, IFftProvider fft, ReadOnlySpan<bool> badChannels = default, int maxDegreeOfParallelism = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(segmentLength, 2);
@@ -133,11 +146,17 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
         _step = step;
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         double resolution = sampleRate / segmentLength;
-        _firstBin = (int)Math.Max(0, Math.Ceiling(minFrequency / resolution - 1e-9));
-        int lastBin = (int)Math.Min(segmentLength / 2, Math.Floor(maxFrequency / resolution + 1e-9));
-        _bins = Math.Max(0, lastBin - _firstBin + 1);
+        _resolution = resolution;
+        var kept = new SortedSet<int>();
+        foreach (var (minFrequency, maxFrequency) in ranges)
+        {
+            var (firstBin, lastBin) = BinRange(minFrequency, maxFrequency);
+            for (int bin = firstBin; bin <= lastBin; bin++) kept.Add(bin);
+        }
+        _binIndex = [.. kept];
+        _bins = _binIndex.Length;
         Frequencies = new double[_bins];
-        for (int k = 0; k < _bins; k++) Frequencies[k] = (_firstBin + k) * resolution;
+        for (int k = 0; k < _bins; k++) Frequencies[k] = _binIndex[k] * resolution;
         _bad = badChannels.IsEmpty ? new bool[channels] : badChannels.ToArray();
         _pairs = new (int, int)[channels * (channels - 1) / 2];
         _rowStart = new int[channels];
@@ -263,7 +282,7 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
                 int slot = _pendingCount + j;
                 for (int k = 0; k < _bins; k++)
                 {
-                    double re = spectrum[_firstBin + k].Real, im = spectrum[_firstBin + k].Imaginary;
+                    double re = spectrum[_binIndex[k]].Real, im = spectrum[_binIndex[k]].Imaginary;
                     // A bin with X = 0 has no phase: its unit phasor is 0, so it adds nothing to the phase-based sums.
                     double magnitude = Math.Sqrt(re * re + im * im);
                     int at = PendingIndex(k, c, slot);
@@ -482,16 +501,38 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
         squareImag.StoreUnsafe(ref sums, SquareImag * plane);
     }
 
-    public SegmentConnectivityResult Result()
+    // FFT bins [first, last] of a frequency range (last < first when it holds none).
+    private (int First, int Last) BinRange(double minFrequency, double maxFrequency) =>
+        ((int)Math.Max(0, Math.Ceiling(minFrequency / _resolution - 1e-9)), (int)Math.Min(_segment / 2, Math.Floor(maxFrequency / _resolution + 1e-9)));
+
+    /// <summary>Every kept bin's measures.</summary>
+    public SegmentConnectivityResult Result() => Result(0, _bins);
+
+    /// <summary>
+    /// The measures of the kept bins of one range, the same (bit for bit) as an accumulator of that range alone gives,
+    /// without the other ranges' result arrays.
+    /// </summary>
+    public SegmentConnectivityResult Result(double minFrequency, double maxFrequency)
+    {
+        var (firstBin, lastBin) = BinRange(minFrequency, maxFrequency);
+        int first = 0;
+        while (first < _bins && _binIndex[first] < firstBin) first++;
+        int end = first;
+        while (end < _bins && _binIndex[end] <= lastBin) end++;
+        return Result(first, end - first);
+    }
+
+    // Kept bins [firstBin, firstBin + bins).
+    private SegmentConnectivityResult Result(int firstBin, int bins)
     {
         AddPending();
-        int cells = _pairs.Length * _bins;
+        int cells = _pairs.Length * bins;
         var m = new double[9][];
         for (int i = 0; i < m.Length; i++) m[i] = new double[cells];
         int good = _bad.Count(b => !b);
         string? reason = Segments == 0 ? "no complete segment in the analysed time"
             : good < 2 ? "fewer than two good channels"
-            : _bins == 0 ? "no frequency bin in the requested range" : null;
+            : bins == 0 ? "no frequency bin in the requested range" : null;
         if (reason is not null)
         {
             foreach (var metric in m) Array.Fill(metric, double.NaN);
@@ -499,28 +540,28 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
         else
         {
             // Blocks of pairs, so the sums ([bin][pair]) are read in order and the block's [pair][bin] outputs stay in cache.
-            int blockPairs = Math.Max(1, 4096 / _bins);
+            int blockPairs = Math.Max(1, 4096 / bins);
             int blocks = (_pairs.Length + blockPairs - 1) / blockPairs;
-            Action<int> block = i => Finish(m, i * blockPairs, Math.Min(_pairs.Length, (i + 1) * blockPairs));
+            Action<int> block = i => Finish(m, i * blockPairs, Math.Min(_pairs.Length, (i + 1) * blockPairs), firstBin, bins);
             if (_parallel.MaxDegreeOfParallelism == 1) for (int i = 0; i < blocks; i++) block(i);
             else Parallel.For(0, blocks, _parallel, block);
         }
-        return new SegmentConnectivityResult(Segments, _pairs, (double[])Frequencies.Clone(), m[0], m[1], m[2], m[3], m[4], m[5],
+        return new SegmentConnectivityResult(Segments, _pairs, Frequencies[firstBin..(firstBin + bins)], m[0], m[1], m[2], m[3], m[4], m[5],
             m[6], m[7], m[8], reason);
     }
 
-    /// <summary>The nine measures (result order: Msc, Coherence, …, Ppc) for pairs [first, end).</summary>
-    private void Finish(double[][] m, int first, int end)
+    /// <summary>The nine measures (result order: Msc, Coherence, …, Ppc) for pairs [first, end) at kept bins [firstBin, firstBin + bins).</summary>
+    private void Finish(double[][] m, int first, int end, int firstBin, int bins)
     {
         double[] msc = m[0], coh = m[1], imcoh = m[2], plv = m[3], ciplv = m[4], pli = m[5], wpli = m[6], wpli2 = m[7], ppc = m[8];
         double n = Segments;
         long plane = (long)_bins * _pairs.Length;
-        for (int k = 0; k < _bins; k++)
+        for (int k = firstBin; k < firstBin + bins; k++)
         {
             for (int p = first; p < end; p++)
             {
                 var (a, b) = _pairs[p];
-                int cell = p * _bins + k;
+                int cell = p * bins + (k - firstBin);
                 if (_bad[a] || _bad[b])
                 {
                     msc[cell] = coh[cell] = imcoh[cell] = plv[cell] = ciplv[cell] = pli[cell] = wpli[cell] = wpli2[cell] = ppc[cell] = double.NaN;

@@ -167,6 +167,32 @@ public class SegmentConnectivityTests
     }
 
     [Fact]
+    public void OneAccumulatorOfSeveralRangesGivesEachRangesOwnBits()
+    {
+        var rows = RandomChannels(21, 30000, 13);
+        var bad = new bool[21];
+        bad[5] = true;
+        rows[7][12345] = double.NaN;
+        (double, double)[] ranges = [(4, 8), (30, 55), (7.5, 12), (600, 700)];   // overlapping; the last has no bin
+        var buffer = new double[rows.Length * rows[0].Length];
+        for (int c = 0; c < rows.Length; c++) rows[c].CopyTo(buffer.AsSpan(c * rows[0].Length));
+        using var shared = new SegmentConnectivityAccumulator(rows.Length, 1000, 1000, 500, ranges, TestBackends.Fft, bad, 2);
+        shared.Append(buffer, rows[0].Length);
+        foreach (var (lo, hi) in ranges)
+        {
+            using var alone = new SegmentConnectivityAccumulator(rows.Length, 1000, 1000, 500, lo, hi, TestBackends.Fft, bad, 2);
+            alone.Append(buffer, rows[0].Length);
+            var (expected, actual) = (alone.Result(), shared.Result(lo, hi));
+            Assert.Equal(expected.Frequencies, actual.Frequencies);
+            Assert.Equal(expected.Reason, actual.Reason);
+            Assert.Equal(expected.Segments, actual.Segments);
+            Assert.Equal(expected.Pairs, actual.Pairs);
+            foreach (var (e, a) in Measures(expected).Zip(Measures(actual)))
+                Assert.Equal(e.Select(BitConverter.DoubleToInt64Bits), a.Select(BitConverter.DoubleToInt64Bits));
+        }
+    }
+
+    [Fact]
     public void VectorPassEqualsScalarArithmeticBitForBit()
     {
         // The accumulator runs eight pairs per vector (blocks a row covers in part on a copy); here every cell is

@@ -35,7 +35,8 @@ internal sealed class PhaseStage : IBlockStage
     private PairwisePhaseAccumulator?[] _pairs = [];
     private SpikeFieldAccumulator[,] _spikes = new SpikeFieldAccumulator[0, 0];
     private ModulationIndexAccumulator[,] _pac = new ModulationIndexAccumulator[0, 0];
-    private readonly List<(string Band, SegmentConnectivityAccumulator Accumulator)> _segments = [];
+    private SegmentConnectivityAccumulator? _segments;
+    private List<string> _segmentBands = [];
 
     /// <param name="spikeTrains">The units' spikes on the analysis grid (null without units or spike–field locking).</param>
     public PhaseStage(StageContext context, IReadOnlyList<UnitInfo> units, SpikeTrainStore? spikeTrains)
@@ -117,17 +118,20 @@ internal sealed class PhaseStage : IBlockStage
         for (int c = 0; c < channels; c++)
             for (int a = 0; a < ampBands.Count; a++) _pac[c, a] = new ModulationIndexAccumulator(_settings.Pac.Bins);
 
-        foreach (var (_, accumulator) in _segments) accumulator.Dispose();
-        _segments.Clear();
+        _segments?.Dispose();
+        _segments = null;
+        _segmentBands = [];
         if (_settings.Coherence && channels >= 2)
         {
             var welch = _context.Welch();
-            // One accumulator per band keeps the cross-spectra to the band's bins (memory grows with pairs × bins).
-            foreach (var name in _settings.Bands.Where(b => !_unusable.ContainsKey(b)))
+            // One accumulator keeps the cross-spectra to the bands' bins (memory grows with pairs × bins) and
+            // transforms each segment once for all bands; each band's means are over its own bins.
+            var names = _settings.Bands.Where(b => !_unusable.ContainsKey(b)).ToList();
+            if (names.Count > 0)
             {
-                var (low, high) = _context.Band(name);
-                _segments.Add((name, new SegmentConnectivityAccumulator(channels, _context.SampleRate, welch.SegmentLength, welch.Step, low, high, _context.Backends.Fft,
-                    maxDegreeOfParallelism: _context.Workers)));
+                _segments = new SegmentConnectivityAccumulator(channels, _context.SampleRate, welch.SegmentLength, welch.Step,
+                    names.Select(_context.Band).ToList(), _context.Backends.Fft, maxDegreeOfParallelism: _context.Workers);
+                _segmentBands = names;
             }
         }
         _runOpen = false;
@@ -163,11 +167,13 @@ internal sealed class PhaseStage : IBlockStage
                 Parallel.For(0, _streamChannels, _context.Parallel, i => Array.Copy(filtered, i * stride + offset, destination, i * count, count));
                 _stream.Append(_piece.AsSpan(0, _streamChannels * piece.Count), piece.Count);
             }
-            if (_segments.Count > 0)
+            if (_segments is not null)
             {
                 if (_piece.Length < channels * piece.Count) _piece = new double[channels * piece.Count];
-                for (int c = 0; c < channels; c++) block.Samples(c, piece.Start, piece.Count).CopyTo(_piece.AsSpan(c * piece.Count, piece.Count));
-                foreach (var (_, accumulator) in _segments) accumulator.Append(_piece.AsSpan(0, channels * piece.Count), piece.Count);
+                var destination = _piece;
+                int count = piece.Count;
+                Parallel.For(0, channels, _context.Parallel, c => block.Samples(c, piece.Start, count).CopyTo(destination.AsSpan(c * count, count)));
+                _segments.Append(_piece.AsSpan(0, channels * piece.Count), piece.Count);
             }
         }
     }
@@ -182,7 +188,7 @@ internal sealed class PhaseStage : IBlockStage
     {
         if (!_runOpen) return;
         _stream?.CompleteRun();
-        foreach (var (_, accumulator) in _segments) accumulator.EndRun();
+        _segments?.EndRun();
         _runOpen = false;
     }
 
@@ -285,7 +291,14 @@ internal sealed class PhaseStage : IBlockStage
                     AddPair(result, epoch, name, "phase_diff_rad", i, j, r?.PhaseDifferenceAt(i, j) ?? double.NaN);
                 }
         }
-        foreach (var (band, accumulator) in _segments) SegmentRows(epoch, result, band, accumulator.Result());
+        if (_segments is not null)
+        {
+            foreach (var band in _segmentBands)
+            {
+                var (low, high) = _context.Band(band);
+                SegmentRows(epoch, result, band, _segments.Result(low, high));
+            }
+        }
         UnitRows(epoch, result);
         PacRows(epoch, result);
     }
@@ -352,7 +365,7 @@ internal sealed class PhaseStage : IBlockStage
     public void Dispose()
     {
         _stream?.Dispose();
-        foreach (var (_, accumulator) in _segments) accumulator.Dispose();
+        _segments?.Dispose();
         foreach (var band in _bands)
             foreach (var f in band.Filters) f.Dispose();
     }
