@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 
 namespace EphysPipeline.IO;
@@ -16,11 +17,18 @@ public static class ChunkEncoder
         ArgumentOutOfRangeException.ThrowIfLessThan(elementSize, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(level);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(level, 9);
-        var shuffled = new byte[raw.Length];
-        ParallelChunkReader.ShuffleBytes(raw, shuffled, elementSize);
-        using var output = new MemoryStream(raw.Length / 2 + 64);
-        using (var zlib = new ZLibStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
-            zlib.Write(shuffled);
-        return output.ToArray();
+        var shuffled = ArrayPool<byte>.Shared.Rent(raw.Length);
+        try
+        {
+            ParallelChunkReader.ShuffleBytes(raw, shuffled.AsSpan(0, raw.Length), elementSize);
+            using var output = new MemoryStream(raw.Length / 2 + 64);
+            using (var zlib = new ZLibStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
+                zlib.Write(shuffled, 0, raw.Length);
+            return output.ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(shuffled);
+        }
     }
 }
