@@ -51,7 +51,7 @@ public sealed class MultitaperEstimator : IDisposable
             _setupProblem = $"{kmax} tapers × {length} samples exceed the taper memory limit; use shorter windows or a smaller bandwidth";
         if (_setupProblem is not null) return;
 
-                var dpss = Dpss.Compute(length, HalfBandwidth, kmax, periodic: true, fft);
+        var dpss = Dpss.Compute(length, HalfBandwidth, kmax, periodic: true, fft);
         var keep = Enumerable.Range(0, dpss.Count).Where(k => !Options.LowBias || dpss.Ratios[k] > 0.9).ToArray();
         if (keep.Length == 0) keep = [Array.IndexOf(dpss.Ratios, dpss.Ratios.Max())];
         _tapers = keep.Select(k => dpss.Tapers[k]).ToArray();
@@ -61,6 +61,30 @@ public sealed class MultitaperEstimator : IDisposable
         Adaptive = Options.Adaptive && _tapers.Length >= 3;
         if (Adaptive) _spectra = _tapers.Select(_ => new Complex[length / 2 + 1]).ToArray();
     }
+
+    // Another thread's estimator: the same tapers (read-only, shared), its own transform and buffers.
+    private MultitaperEstimator(MultitaperEstimator from, IFftProvider fft)
+    {
+        Options = from.Options;
+        Length = from.Length;
+        SampleRate = from.SampleRate;
+        HalfBandwidth = from.HalfBandwidth;
+        Adaptive = from.Adaptive;
+        _tapers = from._tapers;
+        _eigenvalues = from._eigenvalues;
+        _frequencies = from._frequencies;
+        _setupProblem = from._setupProblem;
+        _centred = new double[Length];
+        if (_setupProblem is not null) return;
+        _fft = fft.CreateReal(Length);
+        if (Adaptive) _spectra = _tapers.Select(_ => new Complex[Length / 2 + 1]).ToArray();
+    }
+
+    /// <summary>
+    /// An estimator for another thread, sharing this one's tapers: the DPSS computation (the expensive part) is done
+    /// once for all threads, and every thread's results are the same bits.
+    /// </summary>
+    public MultitaperEstimator ForAnotherThread(IFftProvider fft) => new(this, fft);
 
     public MultitaperOptions Options { get; }
     public int Length { get; }

@@ -37,6 +37,20 @@ public class MultitaperTests
     }
 
     [Fact]
+    public void AnotherThreadsEstimatorSharesTheTapersAndGivesTheSameBits()
+    {
+        foreach (bool adaptive in new[] { false, true })
+        {
+            var options = new MultitaperOptions(Bandwidth: 4.0, Adaptive: adaptive);
+            using var first = new MultitaperEstimator(4000, TestData.Fs, TestBackends.Fft, options);
+            using var other = first.ForAnotherThread(TestBackends.Fft);
+            Assert.Equal(first.Eigenvalues, other.Eigenvalues);
+            for (int ch = 0; ch < 2; ch++)
+                Assert.Equal(first.Compute(PairHead(ch)).Spectrum.Power, other.Compute(PairHead(ch)).Spectrum.Power);
+        }
+    }
+
+    [Fact]
     public void AdaptiveWeightsMatchMne()
     {
         var expected = TestData.ExtraExpect("mt_adaptive_pair4000_bw4").Rows();

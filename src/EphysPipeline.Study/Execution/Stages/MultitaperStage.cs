@@ -26,9 +26,10 @@ internal sealed class MultitaperStage : IBlockStage
         var s = context.Config.Spectral;
         _window = context.Samples(s.Multitaper.WindowS);
         var options = new MultitaperOptions(s.Multitaper.BandwidthHz, s.Multitaper.Adaptive, s.Multitaper.LowBias);
-        // Tapers are costly to compute: one estimator per worker, shared by its channels (same tapers, same bits).
-        _estimators = Enumerable.Range(0, Math.Max(1, Math.Min(context.Threads, context.ChannelCount)))
-            .Select(_ => new MultitaperEstimator(_window, context.SampleRate, context.Backends.Fft, options)).ToArray();
+        // Tapers are costly to compute: computed once, shared by one estimator per worker (same tapers, same bits).
+        var first = new MultitaperEstimator(_window, context.SampleRate, context.Backends.Fft, options);
+        _estimators = [first, .. Enumerable.Range(1, Math.Max(1, Math.Min(context.Threads, context.ChannelCount)) - 1)
+            .Select(_ => first.ForAnotherThread(context.Backends.Fft))];
         _buffers = Enumerable.Range(0, context.ChannelCount).Select(_ => new double[_window]).ToArray();
         _filled = new int[context.ChannelCount];
         _sums = new double[context.ChannelCount][];
