@@ -109,9 +109,15 @@ public sealed class ChannelEntropyAccumulator : IDisposable
         var workspace = EntropyWorkspace.Current;
         workspace.Ensure(_ring.Length, _options.MultiscaleMaxScale, _scratch);
         int length = metric.Length;
-        var window = workspace.Window.AsSpan(0, length);
         int start = (int)((_runPosition - length) % _ring.Length);
         int first = Math.Min(length, _ring.Length - start);
+        // With the default windows (each a divisor of the longest) a window never wraps: read it in place.
+        if (first == length)
+        {
+            metric.Compute(_ring.AsSpan(start, length), workspace);
+            return;
+        }
+        var window = workspace.Window.AsSpan(0, length);
         _ring.AsSpan(start, first).CopyTo(window);
         _ring.AsSpan(0, length - first).CopyTo(window[first..]);
         metric.Compute(window, workspace);
