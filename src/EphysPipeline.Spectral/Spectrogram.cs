@@ -1,4 +1,6 @@
+using System.Numerics;
 using EphysPipeline.Core.Fft;
+using EphysPipeline.Spectral.Kernels;
 
 namespace EphysPipeline.Spectral;
 
@@ -29,12 +31,19 @@ public sealed record SpectrogramOptions
 
 /// <summary>
 /// Streaming spectrogram of one channel. Append continues a contiguous run; <see cref="StartNewRun"/> or
-/// <see cref="Skip"/> mark a gap, and no window straddles a gap. Memory: one window of samples plus the frames
-/// produced (times × frequencies, the output itself).
+/// <see cref="Skip"/> mark a gap, and no window straddles a gap. Memory: one window of samples (or one window's
+/// segment periodograms) plus the frames produced (times × frequencies, the output itself).
 /// </summary>
+/// <remarks>
+/// With mean averaging, and the step and the window both on the Welch segment grid (the default: 10 s windows every
+/// 5 s of 2 s segments with a 1 s hop), overlapping frames share segments: each segment is transformed once, its
+/// periodogram kept for the frames that hold it, and each frame sums its segments' periodograms in stream order:
+/// the same additions, in the same order, as a Welch PSD of the frame's samples, so the same bits.
+/// </remarks>
 public sealed class SpectrogramAccumulator : IDisposable
 {
-    private readonly WelchAccumulator _welch;
+    private readonly WelchAccumulator? _welch;
+    private readonly SharedSegments? _shared;
     private readonly double[] _window;
     private readonly List<double> _times = [];
     private readonly List<PowerSpectrum> _frames = [];
@@ -45,8 +54,18 @@ public sealed class SpectrogramAccumulator : IDisposable
     public SpectrogramAccumulator(SpectrogramOptions options, IFftProvider fft)
     {
         Options = options;
-        _welch = new WelchAccumulator(options.Welch, fft);
-        _window = new double[options.WindowSamples];
+        var w = options.Welch;
+        if (w.Average == WelchAverage.Mean && options.StepSamples < options.WindowSamples
+            && options.StepSamples % w.Step == 0 && (options.WindowSamples - w.SegmentLength) % w.Step == 0)
+        {
+            _shared = new SharedSegments(this, fft);
+            _window = [];
+        }
+        else
+        {
+            _welch = new WelchAccumulator(w, fft);
+            _window = new double[options.WindowSamples];
+        }
         Frequencies = PowerSpectrum.BinFrequencies(options.Welch.Bins, options.Welch.Resolution);
     }
 
@@ -62,6 +81,11 @@ public sealed class SpectrogramAccumulator : IDisposable
 
     public void Append(ReadOnlySpan<double> block)
     {
+        if (_shared is not null)
+        {
+            _shared.Append(block);
+            return;
+        }
         while (!block.IsEmpty)
         {
             if (_pendingSkip > 0)
@@ -98,6 +122,7 @@ public sealed class SpectrogramAccumulator : IDisposable
     {
         _filled = 0;
         _pendingSkip = 0;
+        _shared?.StartNewRun();
     }
 
     /// <summary>Rejected stretch of <paramref name="samples"/>: ends the run and keeps frame times on the stream clock.</summary>
@@ -106,6 +131,7 @@ public sealed class SpectrogramAccumulator : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(samples);
         StartNewRun();
         _position += samples;
+        _shared?.Skip(samples);
     }
 
     /// <summary>
@@ -137,12 +163,89 @@ public sealed class SpectrogramAccumulator : IDisposable
 
     private void EmitFrame()
     {
-        _welch.Reset();
+        _welch!.Reset();
         _welch.Append(_window);
-        _frames.Add(_welch.Result());
-        long start = _position - _window.Length;
-        _times.Add((start + _window.Length / 2.0) / Options.Welch.SampleRate);
+        AddFrame(_position - _window.Length, _welch.Result());
     }
 
-    public void Dispose() => _welch.Dispose();
+    private void AddFrame(long start, PowerSpectrum frame)
+    {
+        _frames.Add(frame);
+        _times.Add((start + Options.WindowSamples / 2.0) / Options.Welch.SampleRate);
+    }
+
+    public void Dispose()
+    {
+        _welch?.Dispose();
+        _shared?.Dispose();
+    }
+
+    /// <summary>The segments of the last window of the run: periodograms |X|² in a ring, oldest first from <c>_run − K</c>.</summary>
+    private sealed class SharedSegments : ISegmentSink, IDisposable
+    {
+        private readonly SpectrogramAccumulator _owner;
+        private readonly WelchSegmenter _segmenter;
+        private readonly int _bins;
+        private readonly int _perWindow;
+        private readonly int _perStep;
+        private readonly double[] _rows;
+        private readonly bool[] _finite;
+        private readonly long[] _starts;
+        private readonly double[] _sum;
+        private long _run;
+
+        public SharedSegments(SpectrogramAccumulator owner, IFftProvider fft)
+        {
+            _owner = owner;
+            var o = owner.Options;
+            _segmenter = new WelchSegmenter(o.Welch.SegmentLength, o.Welch.Overlap, fft);
+            _bins = o.Welch.Bins;
+            _perWindow = (o.WindowSamples - o.Welch.SegmentLength) / o.Welch.Step + 1;
+            _perStep = o.StepSamples / o.Welch.Step;
+            _rows = new double[_perWindow * _bins];
+            _finite = new bool[_perWindow];
+            _starts = new long[_perWindow];
+            _sum = new double[_bins];
+        }
+
+        public void Append(ReadOnlySpan<double> block) => _segmenter.Append(block, this);
+
+        public void StartNewRun()
+        {
+            _segmenter.StartNewRun();
+            _run = 0;
+        }
+
+        public void Skip(long samples)
+        {
+            _segmenter.Skip(samples);
+            _run = 0;
+        }
+
+        public void OnSegment(ReadOnlySpan<Complex> spectrum, bool finite, long startSample)
+        {
+            int slot = (int)(_run % _perWindow);
+            _finite[slot] = finite;
+            _starts[slot] = startSample;
+            if (finite) PowerAccumulate.Write(spectrum, _rows.AsSpan(slot * _bins, _bins));
+            _run++;
+            if (_run < _perWindow || (_run - _perWindow) % _perStep != 0) return;
+            // Σ|X|² over the frame's finite segments, oldest first (WelchAccumulator's order: 0 + p₁ + p₂ + …).
+            Array.Clear(_sum);
+            int count = 0;
+            for (long s = _run - _perWindow; s < _run; s++)
+            {
+                int k = (int)(s % _perWindow);
+                if (!_finite[k]) continue;
+                System.Numerics.Tensors.TensorPrimitives.Add(_sum, _rows.AsSpan(k * _bins, _bins), _sum);
+                count++;
+            }
+            long start = _starts[(int)((_run - _perWindow) % _perWindow)];
+            var o = _owner.Options;
+            _owner.AddFrame(start, WelchAccumulator.MeanResult(o.Welch, _segmenter.WindowSumOfSquares, _sum, count,
+                _perWindow - count, o.WindowSamples));
+        }
+
+        public void Dispose() => _segmenter.Dispose();
+    }
 }

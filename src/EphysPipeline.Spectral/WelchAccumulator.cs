@@ -56,32 +56,39 @@ public sealed class WelchAccumulator : IDisposable
     public PowerSpectrum Result()
     {
         var o = Options;
-        var freqs = PowerSpectrum.BinFrequencies(o.Bins, o.Resolution);
-        if (_sink.Count == 0)
+        if (o.Average == WelchAverage.Mean || _sink.Count == 0)
+            return MeanResult(o, _segmenter.WindowSumOfSquares, _sink.Sum, _sink.Count, _sink.Skipped, Samples);
+        var psd = new double[o.Bins];
+        var column = new double[_sink.Count];
+        for (int k = 0; k < o.Bins; k++)
         {
-            string reason = _sink.Skipped > 0 ? $"all {_sink.Skipped} segments contain NaN or infinite samples"
-                : Samples == 0 ? "all windows rejected (no samples)"
+            for (int s = 0; s < _sink.Count; s++) column[s] = _sink.Rows[s * o.Bins + k];
+            psd[k] = Median(column);
+        }
+        Scale(psd, 1.0 / (o.SampleRate * _segmenter.WindowSumOfSquares * MedianBias.Of(_sink.Count)));
+        DoubleOneSided(psd, o.SegmentLength);
+        return new PowerSpectrum(o.SampleRate, PowerSpectrum.BinFrequencies(o.Bins, o.Resolution), psd, _sink.Count, null);
+    }
+
+    /// <summary>
+    /// The mean-averaged PSD from Σ|X|² over <paramref name="count"/> finite segments (added in stream order), or
+    /// NaN with the reason when there is none.
+    /// </summary>
+    internal static PowerSpectrum MeanResult(WelchOptions o, double windowSumOfSquares, ReadOnlySpan<double> sum, int count, int skipped, long samples)
+    {
+        var freqs = PowerSpectrum.BinFrequencies(o.Bins, o.Resolution);
+        if (count == 0)
+        {
+            string reason = skipped > 0 ? $"all {skipped} segments contain NaN or infinite samples"
+                : samples == 0 ? "all windows rejected (no samples)"
                 : $"no contiguous run as long as one segment ({o.SegmentLength} samples); epoch or runs too short";
             return PowerSpectrum.Invalid(o.SampleRate, freqs, 0, reason);
         }
         var psd = new double[o.Bins];
-        if (o.Average == WelchAverage.Mean)
-        {
-            _sink.Sum.AsSpan(0, o.Bins).CopyTo(psd);
-            Scale(psd, 1.0 / (o.SampleRate * _segmenter.WindowSumOfSquares * _sink.Count));
-        }
-        else
-        {
-            var column = new double[_sink.Count];
-            for (int k = 0; k < o.Bins; k++)
-            {
-                for (int s = 0; s < _sink.Count; s++) column[s] = _sink.Rows[s * o.Bins + k];
-                psd[k] = Median(column);
-            }
-            Scale(psd, 1.0 / (o.SampleRate * _segmenter.WindowSumOfSquares * MedianBias.Of(_sink.Count)));
-        }
+        sum[..o.Bins].CopyTo(psd);
+        Scale(psd, 1.0 / (o.SampleRate * windowSumOfSquares * count));
         DoubleOneSided(psd, o.SegmentLength);
-        return new PowerSpectrum(o.SampleRate, freqs, psd, _sink.Count, null);
+        return new PowerSpectrum(o.SampleRate, freqs, psd, count, null);
     }
 
     /// <summary>scipy's one-sided rule: every bin doubled except DC and, for even n, Nyquist.</summary>

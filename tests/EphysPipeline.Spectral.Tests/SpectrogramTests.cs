@@ -40,6 +40,41 @@ public class SpectrogramTests
         Assert.Equal(whole.Frames[4].Power, gapped.Frames[1].Power);
     }
 
+    [Theory]
+    [InlineData(2.0, WelchAverage.Mean)]     // on the segment grid: frames share segments
+    [InlineData(1.75, WelchAverage.Mean)]    // off the grid: each window's own Welch
+    [InlineData(2.0, WelchAverage.Median)]
+    public void EveryFrameIsTheWelchOfItsWindowAcrossNaNSegmentsAndRuns(double step, WelchAverage average)
+    {
+        var welch = new WelchOptions(TestData.Fs, 1000, 500, average);
+        var options = new SpectrogramOptions(welch, windowSeconds: 4, stepSeconds: step);
+        var x = TestData.Signal("pair");
+        Array.Fill(x, double.NaN, 5200, 100);     // two segments of the frames holding it
+        Array.Fill(x, double.NaN, 12_000, 3600);  // every segment of some frames
+        using var sg = new SpectrogramAccumulator(options, TestBackends.Fft);
+        sg.Append(x.AsSpan(0, 9_300));
+        sg.StartNewRun();
+        for (int at = 9_300; at < x.Length; at += 1234) sg.Append(x.AsSpan(at, Math.Min(1234, x.Length - at)));
+        int runs = 0, frames = 0;
+        foreach (var (runStart, runEnd) in new[] { (0, 9_300), (9_300, x.Length) })
+        {
+            runs++;
+            for (int start = runStart; start + 4000 <= runEnd; start += options.StepSamples, frames++)
+            {
+                var expected = Welch.Compute(x.AsSpan(start, 4000), welch, TestBackends.Fft);
+                var frame = sg.Frames[frames];
+                Assert.Equal((start + 2000) / TestData.Fs, sg.Times[frames], 1e-12);
+                Assert.Equal(expected.IsValid, frame.IsValid);
+                Assert.Equal(expected.Segments, frame.Segments);
+                Assert.Equal(expected.Power, frame.Power);
+                Assert.Equal(expected.Reason, frame.Reason);
+            }
+        }
+        Assert.Equal(frames, sg.Frames.Count);
+        Assert.Contains(sg.Frames, f => !f.IsValid);
+        Assert.Contains(sg.Frames, f => f.IsValid && f.Segments < 7);
+    }
+
     [Fact]
     public void StepLongerThanWindowSkipsSamples()
     {
