@@ -185,13 +185,15 @@ public sealed class AnalyticSignalStream : IDisposable
         _filled = keep;
     }
 
-    // Channels are independent: worker w takes channels w, w + W, …, so the bits do not depend on the thread count.
+    // Channels are independent: each worker takes the next channel not yet taken; a channel's bits do not depend on
+    // the worker (the same transform on each), so neither on the thread count.
     private void Transform(Worker[] workers, int length)
     {
+        int next = -1;
         void Run(int w)
         {
             var worker = workers[w];
-            for (int ch = w; ch < Channels; ch += workers.Length)
+            for (int ch; (ch = Interlocked.Increment(ref next)) < Channels;)
                 worker.Hilbert(_input.AsSpan(ch * _capacity, length), _hilbert.AsSpan(ch * _capacity, length));
         }
 

@@ -50,24 +50,21 @@ internal sealed class MultitaperStage : IBlockStage
     }
 
     public void Consume(Block block) =>
-        Parallel.For(0, _estimators.Length, _context.Parallel, worker =>
+        _context.ForEachByWorker(_estimators.Length, _context.ChannelCount, (worker, c) =>
         {
-            for (int c = worker; c < _context.ChannelCount; c += _estimators.Length)
+            foreach (var piece in block.Pieces)
             {
-                foreach (var piece in block.Pieces)
+                if (piece.NewRun) _filled[c] = 0;
+                var samples = block.Samples(c, piece.Start, piece.Count);
+                while (!samples.IsEmpty)
                 {
-                    if (piece.NewRun) _filled[c] = 0;
-                    var samples = block.Samples(c, piece.Start, piece.Count);
-                    while (!samples.IsEmpty)
-                    {
-                        int take = Math.Min(_window - _filled[c], samples.Length);
-                        samples[..take].CopyTo(_buffers[c].AsSpan(_filled[c]));
-                        _filled[c] += take;
-                        samples = samples[take..];
-                        if (_filled[c] < _window) continue;
-                        AddWindow(c, _estimators[worker].Compute(_buffers[c]).Spectrum);
-                        _filled[c] = 0;
-                    }
+                    int take = Math.Min(_window - _filled[c], samples.Length);
+                    samples[..take].CopyTo(_buffers[c].AsSpan(_filled[c]));
+                    _filled[c] += take;
+                    samples = samples[take..];
+                    if (_filled[c] < _window) continue;
+                    AddWindow(c, _estimators[worker].Compute(_buffers[c]).Spectrum);
+                    _filled[c] = 0;
                 }
             }
         });
