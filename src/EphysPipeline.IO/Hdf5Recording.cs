@@ -200,23 +200,58 @@ public sealed class Hdf5Recording : IRecording
         return buffer;
     }
 
-    private void Convert<T>(T[] block, int count, int first, int width, ReadOnlySpan<int> channels, Span<double> destination)
+    /// <summary>Values per block below which the conversion runs on one thread.</summary>
+    private const long ParallelConvertValues = 1 << 18;
+
+    /// <summary>Bytes of stored samples × channels a time tile of the interleaved layout spans (kept in L2 while its channels are gathered).</summary>
+    private const int TileBytes = 64 * 1024;
+
+    // volts = stored × gain + offset, channel-major. An interleaved (samples × channels) block is gathered in time tiles
+    // so that the tile's cache lines serve every channel, not one line per sample and channel; tiles or channels go to
+    // DecodeThreads threads. Every value is the same expression whatever the tiling, so the same bits.
+    private unsafe void Convert<T>(T[] block, int count, int first, int width, ReadOnlySpan<int> channels, Span<double> destination)
         where T : unmanaged, INumberBase<T>
     {
-        for (var k = 0; k < channels.Length; k++)
+        var picked = channels.ToArray();
+        bool contiguous = channelsBySamples || width == 1;
+        int tile = contiguous ? count : Math.Clamp(TileBytes / (width * sizeof(T)), 16, Math.Max(16, count));
+        int tiles = (count + tile - 1) / tile;
+        int parts = contiguous ? picked.Length : tiles;
+        int threads = (long)count * picked.Length < ParallelConvertValues ? 1 : Math.Min(DecodeThreads, parts);
+        fixed (double* pinned = destination)
         {
-            var column = channels[k] - first;
-            var g = gain[channels[k]];
-            var target = destination.Slice(k * count, count);
-            if (channelsBySamples || width == 1)
+            var target = (nint)pinned;
+            void Part(int p)
             {
-                var row = block.AsSpan(column * count, count);
-                for (var t = 0; t < count; t++) target[t] = double.CreateTruncating(row[t]) * g + offset;
+                if (contiguous)
+                {
+                    ConvertRows(block, count, first, width, picked, p, 0, count, (double*)target);
+                    return;
+                }
+                int from = p * tile, to = Math.Min(count, from + tile);
+                for (int k = 0; k < picked.Length; k++) ConvertRows(block, count, first, width, picked, k, from, to, (double*)target);
             }
+            if (threads <= 1)
+                for (int p = 0; p < parts; p++) Part(p);
             else
-            {
-                for (var t = 0; t < count; t++) target[t] = double.CreateTruncating(block[t * width + column]) * g + offset;
-            }
+                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, Part);
+        }
+    }
+
+    private unsafe void ConvertRows<T>(T[] block, int count, int first, int width, int[] picked, int k, int from, int to, double* destination)
+        where T : unmanaged, INumberBase<T>
+    {
+        var column = picked[k] - first;
+        var g = gain[picked[k]];
+        var target = new Span<double>(destination + (long)k * count, count);
+        if (channelsBySamples || width == 1)
+        {
+            var row = block.AsSpan(column * count, count);
+            for (var t = from; t < to; t++) target[t] = double.CreateTruncating(row[t]) * g + offset;
+        }
+        else
+        {
+            for (var t = from; t < to; t++) target[t] = double.CreateTruncating(block[t * width + column]) * g + offset;
         }
     }
 }

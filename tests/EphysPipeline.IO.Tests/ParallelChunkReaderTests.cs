@@ -55,6 +55,44 @@ public class ParallelChunkReaderTests
         AssertLayoutReadsSame(layout, path, seed: 2, parallelPath: true);
     }
 
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(false, 2)]
+    [InlineData(true, 1)]
+    [InlineData(true, 3)]
+    public void Large_blocks_convert_every_value_as_stored_times_gain(bool channelsBySamples, int threads)
+    {
+        // 40 interleaved channels: time tiles of 819 samples, the last one partial; enough values for several threads.
+        const int samples = 20_011, channels = 40;
+        using var dir = Fixtures.TempDir();
+        var path = dir.File("large.h5");
+        var values = new short[samples * channels];
+        var random = new Random(11);
+        for (int i = 0; i < values.Length; i++) values[i] = (short)random.Next(short.MinValue, short.MaxValue + 1);
+        long[] shape = channelsBySamples ? [channels, samples] : [samples, channels];
+        using (var file = Hdf5File.Create(path))
+        using (var data = file.CreateDataset<short>("/data", shape, channelsBySamples ? [8, 4096] : [4096, 8], 1, shuffle: true))
+            data.Write<short>([0, 0], shape, values);
+        var layout = new PlainHdf5Layout
+        {
+            DatasetPath = "/data", SampleRate = 1000, ScaleToVolts = 0.195e-6,
+            Orientation = channelsBySamples ? PlainOrientation.ChannelsBySamples : PlainOrientation.SamplesByChannels,
+        };
+        using var recording = layout.Open(path);
+        recording.DecodeThreads = threads;
+        short Stored(int c, long t) => values[channelsBySamples ? c * (long)samples + t : t * channels + c];
+        foreach (int[] picked in new[] { Enumerable.Range(0, channels).ToArray(), [39, 3, 17, 5, 38] })
+        {
+            const long start = 1234;
+            const int count = 17_000;
+            var block = new double[picked.Length * count];
+            recording.ReadTraces(start, count, picked, block);
+            for (int k = 0; k < picked.Length; k++)
+                for (int t = 0; t < count; t++)
+                    Assert.Equal(Stored(picked[k], start + t) * recording.Gain[picked[k]], block[k * count + t]);
+        }
+    }
+
     [Fact]
     public void Float32_recordings_read_bit_for_bit_like_H5Dread()
     {
