@@ -48,7 +48,14 @@ internal sealed class SpectralStage : IBlockStage
 
     public void EndEpoch(EpochPlan epoch, SessionResult result)
     {
-        var spectra = _welch.Select(w => w.Result()).ToArray();
+        // The PSDs and their aperiodic fits on the session's threads (each channel on its own); rows in channel order.
+        var spectra = new PowerSpectrum[_welch.Length];
+        var fits = new AperiodicFit?[_welch.Length];
+        Parallel.For(0, _welch.Length, _context.Parallel, c =>
+        {
+            spectra[c] = _welch[c].Result();
+            if (_aperiodic is not null && spectra[c].IsValid) fits[c] = SpecParam.Fit(spectra[c], _aperiodic);
+        });
         for (int c = 0; c < spectra.Length; c++)
         {
             var channel = _context.Channels[c];
@@ -59,7 +66,7 @@ internal sealed class SpectralStage : IBlockStage
                 Add(result, epoch, c, "relative_power", band.Name, BandPower.Relative(psd, band, _total), psd.Segments);
                 Add(result, epoch, c, "band_power_db", band.Name, BandPower.Decibels(psd, band), psd.Segments);
             }
-            if (_aperiodic is not null) AddAperiodic(result, epoch, c, psd, _aperiodic);
+            if (_aperiodic is not null) AddAperiodic(result, epoch, c, psd, fits[c], _aperiodic);
         }
         var first = spectra[0];
         var values = new double[spectra.Length * first.Frequencies.Length];
@@ -68,9 +75,8 @@ internal sealed class SpectralStage : IBlockStage
             _context.Channels.Select(ch => ch.ElectrodeId).ToArray(), _context.Channels.Select(ch => ch.Region).ToArray(), values) { Epoch = epoch.Name });
     }
 
-    private void AddAperiodic(SessionResult result, EpochPlan epoch, int c, PowerSpectrum psd, AperiodicOptions options)
+    private void AddAperiodic(SessionResult result, EpochPlan epoch, int c, PowerSpectrum psd, AperiodicFit? fit, AperiodicOptions options)
     {
-        var fit = psd.IsValid ? SpecParam.Fit(psd, options) : null;
         string status = psd.Reason ?? fit!.Reason ?? "ok";
         void Row(string metric, string band, double value) => Add(result, epoch, c, metric, band, new BandValue(value, status == "ok" ? null : status), psd.Segments);
         Row("aperiodic_offset", "", fit?.Offset ?? double.NaN);
