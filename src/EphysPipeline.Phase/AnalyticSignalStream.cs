@@ -122,8 +122,7 @@ public sealed class AnalyticSignalStream : IDisposable
         {
             if (_filled == _capacity) Grow(_filled + (count - offset));
             int take = Math.Min(count - offset, _capacity - _filled);
-            for (int ch = 0; ch < Channels; ch++)
-                channelMajor.Slice(ch * count + offset, take).CopyTo(_input.AsSpan(ch * _capacity + _filled, take));
+            CopyIn(channelMajor, count, offset, take);
             _filled += take;
             offset += take;
             if (_filled == WindowLength) ProcessFullWindow();
@@ -161,7 +160,9 @@ public sealed class AnalyticSignalStream : IDisposable
     {
         int capacity = (int)Math.Min(WindowLength, Math.Max(Math.Max(16384, 2L * _capacity), needed));
         var input = new double[(long)Channels * capacity];
-        for (int ch = 0; ch < Channels; ch++) _input.AsSpan(ch * _capacity, _filled).CopyTo(input.AsSpan(ch * capacity));
+        var old = _input;
+        int from = _capacity, filled = _filled;
+        ForEachChannel(filled, ch => old.AsSpan(ch * from, filled).CopyTo(input.AsSpan(ch * capacity)));
         _input = input;
         _hilbert = new double[input.Length];
         _capacity = capacity;
@@ -176,11 +177,11 @@ public sealed class AnalyticSignalStream : IDisposable
         // Keep what the next window needs: Margin samples of look-back before `end` and the look-ahead after it.
         int drop = WindowLength - LookAhead - Margin;
         int keep = LookAhead + Margin;
-        for (int ch = 0; ch < Channels; ch++)
+        ForEachChannel(keep, ch =>
         {
             var row = _input.AsSpan(ch * _capacity, _capacity);
             row.Slice(drop, keep).CopyTo(row);
-        }
+        });
         _bufferStart += drop;
         _filled = keep;
     }
@@ -217,11 +218,32 @@ public sealed class AnalyticSignalStream : IDisposable
                 for (int t = 0; t < count; t++) z[t] = new Complex(re[t], im[t]);
             }
 
-            if (_parallelism == 1) for (int ch = 0; ch < Channels; ch++) Pack(ch);
-            else Parallel.For(0, Channels, new ParallelOptions { MaxDegreeOfParallelism = _parallelism }, Pack);
+            ForEachChannel(count, Pack);
             _handler(_emit.AsSpan(0, Channels * count), Channels, count, first, first + count >= to ? runEnd : RunEndUnknown);
         }
         _nextOutput = to;
+    }
+
+    /// <summary>Per-channel copies below this many samples in all stay on the calling thread.</summary>
+    private const long ParallelCopySamples = 1 << 16;
+
+    // The copies between the caller's block, the buffers and the emitted analytic signal are most of the stream's
+    // own work at many channels: they run on the stream's threads, one channel per item.
+    private void ForEachChannel(int samplesPerChannel, Action<int> body)
+    {
+        if (_parallelism == 1 || (long)samplesPerChannel * Channels < ParallelCopySamples)
+            for (int ch = 0; ch < Channels; ch++) body(ch);
+        else Parallel.For(0, Channels, new ParallelOptions { MaxDegreeOfParallelism = _parallelism }, body);
+    }
+
+    private unsafe void CopyIn(ReadOnlySpan<double> channelMajor, int count, int offset, int take)
+    {
+        fixed (double* source = channelMajor)
+        {
+            var from = (nint)source;
+            ForEachChannel(take, ch =>
+                new ReadOnlySpan<double>((double*)from + (long)ch * count + offset, take).CopyTo(_input.AsSpan(ch * _capacity + _filled, take)));
+        }
     }
 
     public void Dispose()
