@@ -231,10 +231,7 @@ public sealed class Hdf5Recording : IRecording
                 int from = p * tile, to = Math.Min(count, from + tile);
                 for (int k = 0; k < picked.Length; k++) ConvertRows(block, count, first, width, picked, k, from, to, (double*)target);
             }
-            if (threads <= 1)
-                for (int p = 0; p < parts; p++) Part(p);
-            else
-                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, Part);
+            WorkSplit.For(parts, threads, Part);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using EphysPipeline.Core;
 using EphysPipeline.Core.Fft;
 
 namespace EphysPipeline.Phase;
@@ -188,19 +189,9 @@ public sealed class AnalyticSignalStream : IDisposable
 
     // Channels are independent: each worker takes the next channel not yet taken; a channel's bits do not depend on
     // the worker (the same transform on each), so neither on the thread count.
-    private void Transform(Worker[] workers, int length)
-    {
-        int next = -1;
-        void Run(int w)
-        {
-            var worker = workers[w];
-            for (int ch; (ch = Interlocked.Increment(ref next)) < Channels;)
-                worker.Hilbert(_input.AsSpan(ch * _capacity, length), _hilbert.AsSpan(ch * _capacity, length));
-        }
-
-        if (workers.Length == 1) Run(0);
-        else Parallel.For(0, workers.Length, Run);
-    }
+    private void Transform(Worker[] workers, int length) =>
+        WorkSplit.ForEachByWorker(workers.Length, Channels, (w, ch) =>
+            workers[w].Hilbert(_input.AsSpan(ch * _capacity, length), _hilbert.AsSpan(ch * _capacity, length)));
 
     private void Emit(long from, long to, long runEnd)
     {
@@ -229,12 +220,8 @@ public sealed class AnalyticSignalStream : IDisposable
 
     // The copies between the caller's block, the buffers and the emitted analytic signal are most of the stream's
     // own work at many channels: they run on the stream's threads, one channel per item.
-    private void ForEachChannel(int samplesPerChannel, Action<int> body)
-    {
-        if (_parallelism == 1 || (long)samplesPerChannel * Channels < ParallelCopySamples)
-            for (int ch = 0; ch < Channels; ch++) body(ch);
-        else Parallel.For(0, Channels, new ParallelOptions { MaxDegreeOfParallelism = _parallelism }, body);
-    }
+    private void ForEachChannel(int samplesPerChannel, Action<int> body) =>
+        WorkSplit.For(Channels, (long)samplesPerChannel * Channels < ParallelCopySamples ? 1 : _parallelism, body);
 
     private unsafe void CopyIn(ReadOnlySpan<double> channelMajor, int count, int offset, int take)
     {

@@ -216,11 +216,8 @@ public sealed class SpectrogramAccumulator : IDisposable
             _run = 0;
         }
 
-        public void Skip(long samples)
-        {
-            _segmenter.Skip(samples);
-            _run = 0;
-        }
+        /// <summary>Advances the segmenter's clock (the run was already ended by <see cref="StartNewRun"/>).</summary>
+        public void Skip(long samples) => _segmenter.Skip(samples);
 
         public void OnSegment(ReadOnlySpan<Complex> spectrum, bool finite, long startSample)
         {

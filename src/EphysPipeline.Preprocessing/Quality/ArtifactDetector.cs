@@ -76,12 +76,7 @@ public static class ArtifactDetector
     private static void MarkBlock(double[] data, int count, ArtifactThreshold[] tested, byte[] flags, int threads)
     {
         int parts = (long)count * tested.Length < ParallelValues ? 1 : Math.Min(threads, Math.Max(1, count / 4096));
-        if (parts <= 1)
-        {
-            MarkRange(data, count, tested, flags, 0, count);
-            return;
-        }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, p =>
+        WorkSplit.For(parts, threads, p =>
         {
             int from = (int)((long)count * p / parts), to = (int)((long)count * (p + 1) / parts);
             MarkRange(data, count, tested, flags, from, to);

@@ -1,3 +1,4 @@
+using EphysPipeline.Core;
 using EphysPipeline.Spectral;
 using EphysPipeline.Study.Outputs;
 
@@ -50,7 +51,7 @@ internal sealed class MultitaperStage : IBlockStage
     }
 
     public void Consume(Block block) =>
-        _context.ForEachByWorker(_estimators.Length, _context.ChannelCount, (worker, c) =>
+        WorkSplit.ForEachByWorker(_estimators.Length, _context.ChannelCount, (worker, c) =>
         {
             foreach (var piece in block.Pieces)
             {

@@ -20,22 +20,8 @@ internal sealed record StageContext(
     /// <summary>Threads the stages use (at least one).</summary>
     public int Workers => Math.Max(1, Threads);
 
-    /// <summary>
-    /// Items 0..count−1 on <see cref="Workers"/> workers, each taking the next item not yet taken (body(worker, item)):
-    /// each worker owns its scratch (filters, buffers), and an item's result does not depend on which worker ran it,
-    /// so a worker slowed by anything else on its core does not hold the others up.
-    /// </summary>
-    public void ForEachByWorker(int count, Action<int, int> body) => ForEachByWorker(Workers, count, body);
-
-    /// <inheritdoc cref="ForEachByWorker(int, Action{int, int})"/>
-    public void ForEachByWorker(int workers, int count, Action<int, int> body)
-    {
-        int next = -1;
-        System.Threading.Tasks.Parallel.For(0, Math.Min(workers, count), new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-        {
-            for (int i; (i = Interlocked.Increment(ref next)) < count;) body(w, i);
-        });
-    }
+    /// <summary>Items 0..count−1 on <see cref="Workers"/> workers (<see cref="WorkSplit.ForEachByWorker"/>).</summary>
+    public void ForEachByWorker(int count, Action<int, int> body) => WorkSplit.ForEachByWorker(Workers, count, body);
 
     public int Samples(double seconds) => (int)Math.Round(seconds * SampleRate);
 
