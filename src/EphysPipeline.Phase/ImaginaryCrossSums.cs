@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace EphysPipeline.Phase;
@@ -57,96 +58,117 @@ public static class ImaginaryCrossSums
         }
     }
 
+    // The planes' and sums' bounds are checked once in Accumulate; the kernels read through refs so the inner loops carry no
+    // bounds checks.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileSums(ReadOnlySpan<double> re, ReadOnlySpan<double> im, int stride, int t0, int n, int a, int b, int channels,
         Span<double> imagSums, Span<double> absSums)
     {
-        var x0 = re.Slice((a + 0) * stride + t0, n); var y0 = im.Slice((a + 0) * stride + t0, n);
-        var x1 = re.Slice((a + 1) * stride + t0, n); var y1 = im.Slice((a + 1) * stride + t0, n);
-        var x2 = re.Slice((a + 2) * stride + t0, n); var y2 = im.Slice((a + 2) * stride + t0, n);
-        var x3 = re.Slice((a + 3) * stride + t0, n); var y3 = im.Slice((a + 3) * stride + t0, n);
-        int w = Vector512<double>.Count;
-        for (int j = 0; j < Tile; j++)
+        const int w = 8;
+        ref double x = ref MemoryMarshal.GetReference(re);
+        ref double y = ref MemoryMarshal.GetReference(im);
+        nuint r0 = (nuint)(a * stride + t0), r1 = r0 + (nuint)stride, r2 = r1 + (nuint)stride, r3 = r2 + (nuint)stride;
+        // Two columns at a time: eight pairs, sixteen accumulators, each row's samples loaded once for both columns.
+        for (int j = 0; j < Tile; j += 2)
         {
-            var xb = re.Slice((b + j) * stride + t0, n);
-            var yb = im.Slice((b + j) * stride + t0, n);
-            var s0 = Vector512<double>.Zero; var s1 = Vector512<double>.Zero;
-            var s2 = Vector512<double>.Zero; var s3 = Vector512<double>.Zero;
-            var d0 = Vector512<double>.Zero; var d1 = Vector512<double>.Zero;
-            var d2 = Vector512<double>.Zero; var d3 = Vector512<double>.Zero;
+            nuint c0 = (nuint)((b + j) * stride + t0), c1 = c0 + (nuint)stride;
+            Vector512<double> d00 = default, d10 = default, d20 = default, d30 = default, d01 = default, d11 = default, d21 = default, d31 = default;
+            Vector512<double> s00 = default, s10 = default, s20 = default, s30 = default, s01 = default, s11 = default, s21 = default, s31 = default;
             int t = 0;
             for (; t <= n - w; t += w)
             {
-                var vxb = Vector512.Create(xb.Slice(t, w));
-                var vyb = Vector512.Create(yb.Slice(t, w));
-                var i0 = Vector512.Create(y0.Slice(t, w)) * vxb - Vector512.Create(x0.Slice(t, w)) * vyb;
-                var i1 = Vector512.Create(y1.Slice(t, w)) * vxb - Vector512.Create(x1.Slice(t, w)) * vyb;
-                var i2 = Vector512.Create(y2.Slice(t, w)) * vxb - Vector512.Create(x2.Slice(t, w)) * vyb;
-                var i3 = Vector512.Create(y3.Slice(t, w)) * vxb - Vector512.Create(x3.Slice(t, w)) * vyb;
-                d0 += i0; d1 += i1; d2 += i2; d3 += i3;
-                s0 += Vector512.Abs(i0); s1 += Vector512.Abs(i1); s2 += Vector512.Abs(i2); s3 += Vector512.Abs(i3);
+                nuint u = (nuint)t;
+                var xb0 = Vector512.LoadUnsafe(ref x, c0 + u); var yb0 = Vector512.LoadUnsafe(ref y, c0 + u);
+                var xb1 = Vector512.LoadUnsafe(ref x, c1 + u); var yb1 = Vector512.LoadUnsafe(ref y, c1 + u);
+                var xa = Vector512.LoadUnsafe(ref x, r0 + u); var ya = Vector512.LoadUnsafe(ref y, r0 + u);
+                var e0 = ya * xb0 - xa * yb0; var e1 = ya * xb1 - xa * yb1;
+                d00 += e0; s00 += Vector512.Abs(e0); d01 += e1; s01 += Vector512.Abs(e1);
+                xa = Vector512.LoadUnsafe(ref x, r1 + u); ya = Vector512.LoadUnsafe(ref y, r1 + u);
+                e0 = ya * xb0 - xa * yb0; e1 = ya * xb1 - xa * yb1;
+                d10 += e0; s10 += Vector512.Abs(e0); d11 += e1; s11 += Vector512.Abs(e1);
+                xa = Vector512.LoadUnsafe(ref x, r2 + u); ya = Vector512.LoadUnsafe(ref y, r2 + u);
+                e0 = ya * xb0 - xa * yb0; e1 = ya * xb1 - xa * yb1;
+                d20 += e0; s20 += Vector512.Abs(e0); d21 += e1; s21 += Vector512.Abs(e1);
+                xa = Vector512.LoadUnsafe(ref x, r3 + u); ya = Vector512.LoadUnsafe(ref y, r3 + u);
+                e0 = ya * xb0 - xa * yb0; e1 = ya * xb1 - xa * yb1;
+                d30 += e0; s30 += Vector512.Abs(e0); d31 += e1; s31 += Vector512.Abs(e1);
             }
-            double r0 = Vector512.Sum(s0), r1 = Vector512.Sum(s1), r2 = Vector512.Sum(s2), r3 = Vector512.Sum(s3);
-            double q0 = Vector512.Sum(d0), q1 = Vector512.Sum(d1), q2 = Vector512.Sum(d2), q3 = Vector512.Sum(d3);
-            for (; t < n; t++)
-            {
-                double e0 = y0[t] * xb[t] - x0[t] * yb[t], e1 = y1[t] * xb[t] - x1[t] * yb[t];
-                double e2 = y2[t] * xb[t] - x2[t] * yb[t], e3 = y3[t] * xb[t] - x3[t] * yb[t];
-                q0 += e0; q1 += e1; q2 += e2; q3 += e3;
-                r0 += Math.Abs(e0); r1 += Math.Abs(e1); r2 += Math.Abs(e2); r3 += Math.Abs(e3);
-            }
-            int column = b + j;
-            imagSums[(a + 0) * channels + column] += q0; absSums[(a + 0) * channels + column] += r0;
-            imagSums[(a + 1) * channels + column] += q1; absSums[(a + 1) * channels + column] += r1;
-            imagSums[(a + 2) * channels + column] += q2; absSums[(a + 2) * channels + column] += r2;
-            imagSums[(a + 3) * channels + column] += q3; absSums[(a + 3) * channels + column] += r3;
+            Finish(ref x, ref y, r0, c0, t, n, Vector512.Sum(d00), Vector512.Sum(s00), imagSums, absSums, (a + 0) * channels + b + j);
+            Finish(ref x, ref y, r1, c0, t, n, Vector512.Sum(d10), Vector512.Sum(s10), imagSums, absSums, (a + 1) * channels + b + j);
+            Finish(ref x, ref y, r2, c0, t, n, Vector512.Sum(d20), Vector512.Sum(s20), imagSums, absSums, (a + 2) * channels + b + j);
+            Finish(ref x, ref y, r3, c0, t, n, Vector512.Sum(d30), Vector512.Sum(s30), imagSums, absSums, (a + 3) * channels + b + j);
+            Finish(ref x, ref y, r0, c1, t, n, Vector512.Sum(d01), Vector512.Sum(s01), imagSums, absSums, (a + 0) * channels + b + j + 1);
+            Finish(ref x, ref y, r1, c1, t, n, Vector512.Sum(d11), Vector512.Sum(s11), imagSums, absSums, (a + 1) * channels + b + j + 1);
+            Finish(ref x, ref y, r2, c1, t, n, Vector512.Sum(d21), Vector512.Sum(s21), imagSums, absSums, (a + 2) * channels + b + j + 1);
+            Finish(ref x, ref y, r3, c1, t, n, Vector512.Sum(d31), Vector512.Sum(s31), imagSums, absSums, (a + 3) * channels + b + j + 1);
         }
     }
 
     /// <summary>
-    /// <see cref="TileSums"/> with each 8-lane accumulator held as two Vector256 (samples t..t+3 and t+4..t+7), two rows
-    /// at a time so the accumulators stay in the 16 AVX2 registers. Vector512.Sum is Sum(lower) + Sum(upper), so the
-    /// sums are the same bits.
+    /// <see cref="TileSums"/> with each 8-lane accumulator held as two Vector256, for AVX2 without AVX-512 (where Vector512
+    /// is emulated). Lanes 0–3 (samples t..t+3 of each 8) are summed in one pass and lanes 4–7 in a second, two rows ×
+    /// two columns at a time, so the eight accumulators and the loaded samples fit the 16 AVX2 registers. Vector512.Sum
+    /// is Sum(lower) + Sum(upper), so the sums are the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileSumsHalves(ReadOnlySpan<double> re, ReadOnlySpan<double> im, int stride, int t0, int n, int a, int b, int channels,
         Span<double> imagSums, Span<double> absSums)
     {
-        const int w = 8, h = 4;
-        for (int j = 0; j < Tile; j++)
+        const int w = 8;
+        int full = n - n % w;
+        ref double x = ref MemoryMarshal.GetReference(re);
+        ref double y = ref MemoryMarshal.GetReference(im);
+        for (int j = 0; j < Tile; j += 2)
         {
-            var xb = re.Slice((b + j) * stride + t0, n);
-            var yb = im.Slice((b + j) * stride + t0, n);
+            nuint c0 = (nuint)((b + j) * stride + t0), c1 = c0 + (nuint)stride;
             for (int row = a; row < a + Tile; row += 2)
             {
-                var x0 = re.Slice(row * stride + t0, n); var y0 = im.Slice(row * stride + t0, n);
-                var x1 = re.Slice((row + 1) * stride + t0, n); var y1 = im.Slice((row + 1) * stride + t0, n);
-                Vector256<double> s0l = default, s0h = default, s1l = default, s1h = default;
-                Vector256<double> d0l = default, d0h = default, d1l = default, d1h = default;
-                int t = 0;
-                for (; t <= n - w; t += w)
-                {
-                    var xl = Vector256.Create(xb.Slice(t, h)); var xh = Vector256.Create(xb.Slice(t + h, h));
-                    var yl = Vector256.Create(yb.Slice(t, h)); var yh = Vector256.Create(yb.Slice(t + h, h));
-                    var i0l = Vector256.Create(y0.Slice(t, h)) * xl - Vector256.Create(x0.Slice(t, h)) * yl;
-                    var i0h = Vector256.Create(y0.Slice(t + h, h)) * xh - Vector256.Create(x0.Slice(t + h, h)) * yh;
-                    var i1l = Vector256.Create(y1.Slice(t, h)) * xl - Vector256.Create(x1.Slice(t, h)) * yl;
-                    var i1h = Vector256.Create(y1.Slice(t + h, h)) * xh - Vector256.Create(x1.Slice(t + h, h)) * yh;
-                    d0l += i0l; d0h += i0h; d1l += i1l; d1h += i1h;
-                    s0l += Vector256.Abs(i0l); s0h += Vector256.Abs(i0h); s1l += Vector256.Abs(i1l); s1h += Vector256.Abs(i1h);
-                }
-                double r0 = Vector256.Sum(s0l) + Vector256.Sum(s0h), r1 = Vector256.Sum(s1l) + Vector256.Sum(s1h);
-                double q0 = Vector256.Sum(d0l) + Vector256.Sum(d0h), q1 = Vector256.Sum(d1l) + Vector256.Sum(d1h);
-                for (; t < n; t++)
-                {
-                    double e0 = y0[t] * xb[t] - x0[t] * yb[t], e1 = y1[t] * xb[t] - x1[t] * yb[t];
-                    q0 += e0; q1 += e1;
-                    r0 += Math.Abs(e0); r1 += Math.Abs(e1);
-                }
-                int column = b + j;
-                imagSums[row * channels + column] += q0; absSums[row * channels + column] += r0;
-                imagSums[(row + 1) * channels + column] += q1; absSums[(row + 1) * channels + column] += r1;
+                nuint r0 = (nuint)(row * stride + t0), r1 = r0 + (nuint)stride;
+                var (q00, p00, q10, p10, q01, p01, q11, p11) = Half(ref x, ref y, r0, r1, c0, c1, 0, full);
+                var (h00, g00, h10, g10, h01, g01, h11, g11) = Half(ref x, ref y, r0, r1, c0, c1, 4, full);
+                Finish(ref x, ref y, r0, c0, full, n, q00 + h00, p00 + g00, imagSums, absSums, row * channels + b + j);
+                Finish(ref x, ref y, r1, c0, full, n, q10 + h10, p10 + g10, imagSums, absSums, (row + 1) * channels + b + j);
+                Finish(ref x, ref y, r0, c1, full, n, q01 + h01, p01 + g01, imagSums, absSums, row * channels + b + j + 1);
+                Finish(ref x, ref y, r1, c1, full, n, q11 + h11, p11 + g11, imagSums, absSums, (row + 1) * channels + b + j + 1);
             }
         }
+    }
+
+    /// <summary>Lanes [lane, lane + 4) of every 8 samples in [0, full) for rows r0, r1 × columns c0, c1: (Σ Im S, Σ|Im S|) per pair.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (double, double, double, double, double, double, double, double) Half(ref double x, ref double y, nuint r0, nuint r1,
+        nuint c0, nuint c1, int lane, int full)
+    {
+        Vector256<double> d00 = default, d10 = default, d01 = default, d11 = default;
+        Vector256<double> s00 = default, s10 = default, s01 = default, s11 = default;
+        for (int t = lane; t < full; t += 8)
+        {
+            nuint u = (nuint)t;
+            var xb0 = Vector256.LoadUnsafe(ref x, c0 + u); var yb0 = Vector256.LoadUnsafe(ref y, c0 + u);
+            var xb1 = Vector256.LoadUnsafe(ref x, c1 + u); var yb1 = Vector256.LoadUnsafe(ref y, c1 + u);
+            var xa = Vector256.LoadUnsafe(ref x, r0 + u); var ya = Vector256.LoadUnsafe(ref y, r0 + u);
+            var e0 = ya * xb0 - xa * yb0; var e1 = ya * xb1 - xa * yb1;
+            d00 += e0; s00 += Vector256.Abs(e0); d01 += e1; s01 += Vector256.Abs(e1);
+            xa = Vector256.LoadUnsafe(ref x, r1 + u); ya = Vector256.LoadUnsafe(ref y, r1 + u);
+            e0 = ya * xb0 - xa * yb0; e1 = ya * xb1 - xa * yb1;
+            d10 += e0; s10 += Vector256.Abs(e0); d11 += e1; s11 += Vector256.Abs(e1);
+        }
+        return (Vector256.Sum(d00), Vector256.Sum(s00), Vector256.Sum(d10), Vector256.Sum(s10),
+            Vector256.Sum(d01), Vector256.Sum(s01), Vector256.Sum(d11), Vector256.Sum(s11));
+    }
+
+    /// <summary>Adds the samples [t, n) of the pair (row, column) one by one after the lanes' sums, then into the pair's totals.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish(ref double x, ref double y, nuint row, nuint column, int t, int n, double imag, double abs,
+        Span<double> imagSums, Span<double> absSums, int at)
+    {
+        for (; t < n; t++)
+        {
+            double e = Unsafe.Add(ref y, row + (nuint)t) * Unsafe.Add(ref x, column + (nuint)t) - Unsafe.Add(ref x, row + (nuint)t) * Unsafe.Add(ref y, column + (nuint)t);
+            imag += e;
+            abs += Math.Abs(e);
+        }
+        imagSums[at] += imag;
+        absSums[at] += abs;
     }
 }

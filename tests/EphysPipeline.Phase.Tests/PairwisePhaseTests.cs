@@ -100,6 +100,49 @@ public class PairwisePhaseTests
         Assert.Equal(abs, absHalves);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ImaginaryCrossSumsAreExactlyTheEightLaneSumsInTimeChunks(bool halves)
+    {
+        // The kernels' order, written out: per time chunk, lane k sums the samples t ≡ k (mod 8) of the chunk's whole
+        // groups of 8; the lanes reduce pairwise ((0+1)+(2+3)) + ((4+5)+(6+7)); the chunk's leftover samples follow one
+        // by one; each chunk's total is added to the pair's sum.
+        int channels = 8, n = 2 * ImaginaryCrossSums.TimeChunk + 13, stride = n + 5;
+        var rng = new Random(11);
+        var re = Enumerable.Range(0, channels * stride).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var im = Enumerable.Range(0, channels * stride).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var (imag, abs) = (new double[channels * channels], new double[channels * channels]);
+        ImaginaryCrossSums.Accumulate(re, im, channels, n, stride, imag, abs, 0, channels / ImaginaryCrossSums.Tile, halves);
+        for (int a = 0; a < channels; a++)
+            for (int b = a; b < channels; b++)
+            {
+                double expectedImag = 0, expectedAbs = 0;
+                for (int t0 = 0; t0 < n; t0 += ImaginaryCrossSums.TimeChunk)
+                {
+                    int length = Math.Min(ImaginaryCrossSums.TimeChunk, n - t0), full = length - length % 8;
+                    var (d, s) = (new double[8], new double[8]);
+                    double E(int t) => im[a * stride + t] * re[b * stride + t] - re[a * stride + t] * im[b * stride + t];
+                    for (int t = 0; t < full; t++)
+                    {
+                        d[t % 8] += E(t0 + t);
+                        s[t % 8] += Math.Abs(E(t0 + t));
+                    }
+                    double q = ((d[0] + d[1]) + (d[2] + d[3])) + ((d[4] + d[5]) + (d[6] + d[7]));
+                    double r = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+                    for (int t = full; t < length; t++)
+                    {
+                        q += E(t0 + t);
+                        r += Math.Abs(E(t0 + t));
+                    }
+                    expectedImag += q;
+                    expectedAbs += r;
+                }
+                Assert.Equal(expectedImag, imag[a * channels + b]);
+                Assert.Equal(expectedAbs, abs[a * channels + b]);
+            }
+    }
+
     [Fact]
     public void ThreadCountDoesNotChangeAnyBitAndTiledProductMatchesManaged()
     {
