@@ -119,10 +119,7 @@ public sealed class PairwisePhaseAccumulator
                 Normalise(all.Slice(c * rowLength + offset, n), c, n);
                 if (IncludesWpli) SplitPlanes(all.Slice(c * rowLength + offset, n), c, n);
             }
-            if (_parallelism == 1)
-                for (int c = 0; c < Channels; c++) Channel(c);
-            else
-                Parallel.For(0, Channels, new ParallelOptions { MaxDegreeOfParallelism = _parallelism }, Channel);
+            WorkSplit.For(Channels, _parallelism, Channel);
         }
         if (IncludesWpli)
         {
