@@ -51,6 +51,16 @@ public sealed record SegmentConnectivityResult(
 }
 
 /// <summary>
+/// Per pair (in <see cref="Pairs"/> order), the mean of each <see cref="SegmentConnectivityResult"/> measure over a
+/// frequency range's bins (<see cref="SegmentConnectivityAccumulator.BandMeans"/>); NaN for a pair with a bad
+/// channel and for every pair when <see cref="Reason"/> is set.
+/// </summary>
+public sealed record SegmentConnectivityBandMeans(
+    int Segments, (int A, int B)[] Pairs,
+    double[] Msc, double[] Coherence, double[] ImaginaryCoherence, double[] Plv, double[] Ciplv, double[] Pli,
+    double[] Wpli, double[] Wpli2Debiased, double[] Ppc, string? Reason);
+
+/// <summary>
 /// Streams contiguous runs into segments of <c>segmentLength</c> samples every <c>step</c> samples (a segment
 /// never spans a gap: call <see cref="EndRun"/> at one), transforms each with the spectral engine's Welch
 /// segment transform (mean removed, periodic Hann, FFT), and accumulates per-pair cross-spectral sums over the
@@ -514,13 +524,75 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
     /// </summary>
     public SegmentConnectivityResult Result(double minFrequency, double maxFrequency)
     {
+        var (first, bins) = KeptBins(minFrequency, maxFrequency);
+        return Result(first, bins);
+    }
+
+    /// <summary>
+    /// Per pair, each measure's mean over the kept bins with lo ≤ f ≤ hi: the same bits as
+    /// <see cref="SegmentConnectivityResult.BandMean"/> on <see cref="Result(double, double)"/> of that range, without
+    /// the per-bin arrays (nine values per pair and bin: 0.2 GB for a 384-channel probe's high-gamma bins).
+    /// </summary>
+    public SegmentConnectivityBandMeans BandMeans(double minFrequency, double maxFrequency)
+    {
+        var (firstBin, bins) = KeptBins(minFrequency, maxFrequency);
+        AddPending();
+        var m = new double[9][];
+        for (int i = 0; i < m.Length; i++) m[i] = new double[_pairs.Length];
+        string? reason = Unusable(bins);
+        if (reason is not null)
+        {
+            foreach (var metric in m) Array.Fill(metric, double.NaN);
+            return new SegmentConnectivityBandMeans(Segments, _pairs, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], reason);
+        }
+        double[] frequencies = Frequencies;
+        var selected = Enumerable.Range(firstBin, bins).Where(k => frequencies[k] >= minFrequency && frequencies[k] <= maxFrequency).ToArray();
+        const int blockPairs = 256;
+        int blocks = (_pairs.Length + blockPairs - 1) / blockPairs;
+        Action<int> block = i =>
+        {
+            int first = i * blockPairs, end = Math.Min(_pairs.Length, first + blockPairs);
+            Span<double> sums = stackalloc double[9 * blockPairs];
+            sums.Clear();
+            // Bins outer, pairs inner (the sums are [bin][pair]); each pair still adds its bins in ascending order.
+            foreach (int k in selected)
+                for (int p = first; p < end; p++)
+                {
+                    var (a, b) = _pairs[p];
+                    if (_bad[a] || _bad[b]) continue;
+                    var cell = MeasuresAt(p, k);
+                    var sum = sums.Slice(9 * (p - first), 9);
+                    sum[0] += cell.Msc; sum[1] += cell.Coherence; sum[2] += cell.ImaginaryCoherence;
+                    sum[3] += cell.Plv; sum[4] += cell.Ciplv; sum[5] += cell.Pli;
+                    sum[6] += cell.Wpli; sum[7] += cell.Wpli2Debiased; sum[8] += cell.Ppc;
+                }
+            for (int p = first; p < end; p++)
+            {
+                var (a, b) = _pairs[p];
+                bool none = _bad[a] || _bad[b] || selected.Length == 0;
+                for (int j = 0; j < 9; j++) m[j][p] = none ? double.NaN : sums[9 * (p - first) + j] / selected.Length;
+            }
+        };
+        if (_parallel.MaxDegreeOfParallelism == 1) for (int i = 0; i < blocks; i++) block(i);
+        else Parallel.For(0, blocks, _parallel, block);
+        return new SegmentConnectivityBandMeans(Segments, _pairs, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], null);
+    }
+
+    // The kept bins [first, first + count) of a frequency range.
+    private (int First, int Count) KeptBins(double minFrequency, double maxFrequency)
+    {
         var (firstBin, lastBin) = BinRange(minFrequency, maxFrequency);
         int first = 0;
         while (first < _bins && _binIndex[first] < firstBin) first++;
         int end = first;
         while (end < _bins && _binIndex[end] <= lastBin) end++;
-        return Result(first, end - first);
+        return (first, end - first);
     }
+
+    private string? Unusable(int bins) =>
+        Segments == 0 ? "no complete segment in the analysed time"
+        : _bad.Count(b => !b) < 2 ? "fewer than two good channels"
+        : bins == 0 ? "no frequency bin in the requested range" : null;
 
     // Kept bins [firstBin, firstBin + bins).
     private SegmentConnectivityResult Result(int firstBin, int bins)
@@ -529,10 +601,7 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
         int cells = _pairs.Length * bins;
         var m = new double[9][];
         for (int i = 0; i < m.Length; i++) m[i] = new double[cells];
-        int good = _bad.Count(b => !b);
-        string? reason = Segments == 0 ? "no complete segment in the analysed time"
-            : good < 2 ? "fewer than two good channels"
-            : bins == 0 ? "no frequency bin in the requested range" : null;
+        string? reason = Unusable(bins);
         if (reason is not null)
         {
             foreach (var metric in m) Array.Fill(metric, double.NaN);
@@ -553,38 +622,50 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
     /// <summary>The nine measures (result order: Msc, Coherence, …, Ppc) for pairs [first, end) at kept bins [firstBin, firstBin + bins).</summary>
     private void Finish(double[][] m, int first, int end, int firstBin, int bins)
     {
-        double[] msc = m[0], coh = m[1], imcoh = m[2], plv = m[3], ciplv = m[4], pli = m[5], wpli = m[6], wpli2 = m[7], ppc = m[8];
-        double n = Segments;
-        long plane = (long)_bins * _pairs.Length;
         for (int k = firstBin; k < firstBin + bins; k++)
         {
             for (int p = first; p < end; p++)
             {
                 var (a, b) = _pairs[p];
                 int cell = p * bins + (k - firstBin);
-                if (_bad[a] || _bad[b])
-                {
-                    msc[cell] = coh[cell] = imcoh[cell] = plv[cell] = ciplv[cell] = pli[cell] = wpli[cell] = wpli2[cell] = ppc[cell] = double.NaN;
-                    continue;
-                }
-                long at = (long)k * _pairs.Length + p;
-                double crossRe = _sums[CrossRe * plane + at], crossIm = _sums[CrossIm * plane + at];
-                double unitRe = _sums[UnitRe * plane + at], unitIm = _sums[UnitIm * plane + at];
-                double powerProduct = _power[k * Channels + a] * _power[k * Channels + b];
-                double squared = crossRe * crossRe + crossIm * crossIm;
-                msc[cell] = squared / powerProduct;
-                coh[cell] = Math.Sqrt(squared) / Math.Sqrt(powerProduct);
-                imcoh[cell] = crossIm / Math.Sqrt(powerProduct);
-                double meanRe = unitRe / n, meanIm = unitIm / n;
-                plv[cell] = Math.Sqrt(meanRe * meanRe + meanIm * meanIm);
-                ciplv[cell] = Math.Abs(meanIm) / Math.Sqrt(1 - meanRe * meanRe);
-                pli[cell] = Math.Abs(_sums[SignImag * plane + at] / n);
-                double sumAbs = _sums[AbsImag * plane + at], sumSq = _sums[SquareImag * plane + at];
-                wpli[cell] = Math.Abs(crossIm) / sumAbs;
-                wpli2[cell] = (crossIm * crossIm - sumSq) / (sumAbs * sumAbs - sumSq);
-                ppc[cell] = (unitRe * unitRe + unitIm * unitIm - n) / (n * (n - 1));
+                var v = _bad[a] || _bad[b] ? Measures.NaN : MeasuresAt(p, k);
+                m[0][cell] = v.Msc; m[1][cell] = v.Coherence; m[2][cell] = v.ImaginaryCoherence;
+                m[3][cell] = v.Plv; m[4][cell] = v.Ciplv; m[5][cell] = v.Pli;
+                m[6][cell] = v.Wpli; m[7][cell] = v.Wpli2Debiased; m[8][cell] = v.Ppc;
             }
         }
+    }
+
+    private readonly record struct Measures(double Msc, double Coherence, double ImaginaryCoherence, double Plv, double Ciplv,
+        double Pli, double Wpli, double Wpli2Debiased, double Ppc)
+    {
+        public static Measures NaN => new(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+    }
+
+    /// <summary>The nine measures of pair p (both channels good) at kept bin k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Measures MeasuresAt(int p, int k)
+    {
+        var (a, b) = _pairs[p];
+        double n = Segments;
+        long plane = (long)_bins * _pairs.Length;
+        long at = (long)k * _pairs.Length + p;
+        double crossRe = _sums[CrossRe * plane + at], crossIm = _sums[CrossIm * plane + at];
+        double unitRe = _sums[UnitRe * plane + at], unitIm = _sums[UnitIm * plane + at];
+        double powerProduct = _power[k * Channels + a] * _power[k * Channels + b];
+        double squared = crossRe * crossRe + crossIm * crossIm;
+        double meanRe = unitRe / n, meanIm = unitIm / n;
+        double sumAbs = _sums[AbsImag * plane + at], sumSq = _sums[SquareImag * plane + at];
+        return new Measures(
+            Msc: squared / powerProduct,
+            Coherence: Math.Sqrt(squared) / Math.Sqrt(powerProduct),
+            ImaginaryCoherence: crossIm / Math.Sqrt(powerProduct),
+            Plv: Math.Sqrt(meanRe * meanRe + meanIm * meanIm),
+            Ciplv: Math.Abs(meanIm) / Math.Sqrt(1 - meanRe * meanRe),
+            Pli: Math.Abs(_sums[SignImag * plane + at] / n),
+            Wpli: Math.Abs(crossIm) / sumAbs,
+            Wpli2Debiased: (crossIm * crossIm - sumSq) / (sumAbs * sumAbs - sumSq),
+            Ppc: (unitRe * unitRe + unitIm * unitIm - n) / (n * (n - 1)));
     }
 
     public void Dispose()

@@ -193,6 +193,34 @@ public class SegmentConnectivityTests
     }
 
     [Fact]
+    public void BandMeansAreEachPairsBandMeanOfTheResultBitForBit()
+    {
+        var rows = RandomChannels(19, 24000, 17);
+        var bad = new bool[19];
+        bad[3] = true;
+        rows[11][9000] = double.NaN;
+        (double, double)[] ranges = [(4, 8), (30, 55), (7.5, 12), (600, 700)];
+        var buffer = new double[rows.Length * rows[0].Length];
+        for (int c = 0; c < rows.Length; c++) rows[c].CopyTo(buffer.AsSpan(c * rows[0].Length));
+        using var accumulator = new SegmentConnectivityAccumulator(rows.Length, 1000, 1000, 500, ranges, TestBackends.Fft, bad, 2);
+        accumulator.Append(buffer, rows[0].Length);
+        foreach (var (lo, hi) in ranges)
+        {
+            var (full, means) = (accumulator.Result(lo, hi), accumulator.BandMeans(lo, hi));
+            Assert.Equal(full.Reason, means.Reason);
+            Assert.Equal(full.Segments, means.Segments);
+            Assert.Equal(full.Pairs, means.Pairs);
+            double[][] meanArrays = [means.Msc, means.Coherence, means.ImaginaryCoherence, means.Plv, means.Ciplv, means.Pli, means.Wpli, means.Wpli2Debiased, means.Ppc];
+            foreach (var (perBin, mean) in Measures(full).Zip(meanArrays))
+            {
+                var expected = Enumerable.Range(0, full.Pairs.Length).Select(p => full.Reason is null ? full.BandMean(perBin, p, lo, hi) : double.NaN);
+                Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), mean.Select(BitConverter.DoubleToInt64Bits));
+            }
+            if (full.Reason is null) Assert.Contains(means.Plv, double.IsFinite);
+        }
+    }
+
+    [Fact]
     public void VectorPassEqualsScalarArithmeticBitForBit()
     {
         // The accumulator runs eight pairs per vector (blocks a row covers in part on a copy); here every cell is

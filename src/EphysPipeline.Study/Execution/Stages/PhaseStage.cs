@@ -296,29 +296,27 @@ internal sealed class PhaseStage : IBlockStage
             foreach (var band in _segmentBands)
             {
                 var (low, high) = _context.Band(band);
-                SegmentRows(epoch, result, band, _segments.Result(low, high));
+                SegmentRows(epoch, result, band, _segments.BandMeans(low, high));
             }
         }
         UnitRows(epoch, result);
         PacRows(epoch, result);
     }
 
-    private void SegmentRows(EpochPlan epoch, SessionResult result, string name, SegmentConnectivityResult r)
+    private void SegmentRows(EpochPlan epoch, SessionResult result, string name, SegmentConnectivityBandMeans r)
     {
-        var channels = _context.Channels;
         var measures = new (string Name, double[] Values)[]
         {
             ("coherence", r.Msc), ("coherency_abs", r.Coherence), ("imcoh", r.ImaginaryCoherence), ("plv_segments", r.Plv),
             ("ciplv_segments", r.Ciplv), ("pli_segments", r.Pli), ("wpli_segments", r.Wpli),
             ("wpli2_debiased_segments", r.Wpli2Debiased), ("ppc_segments", r.Ppc),
         };
-        var (low, high) = _context.Band(name);
         // Pairs come in (a, b), a < b order, the same as the rows.
         for (int pair = 0; pair < r.Pairs.Length; pair++)
         {
             var (i, j) = r.Pairs[pair];
             foreach (var (measure, values) in measures)
-                AddPair(result, epoch, name, measure, i, j, r.Reason is not null ? double.NaN : r.BandMean(values, pair, low, high));
+                AddPair(result, epoch, name, measure, i, j, r.Reason is not null ? double.NaN : values[pair]);
         }
     }
 
