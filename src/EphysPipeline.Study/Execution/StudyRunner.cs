@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 using System.Runtime.ExceptionServices;
 using EphysPipeline.Core;
 using EphysPipeline.Study.Config;
@@ -160,6 +161,7 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
             failure = new SessionFailure(spec.Id, stage, reason);
             result = new SessionResult { Summary = new SessionSummary("failed", stage, reason, double.NaN, double.NaN, 0, 0, [], []) { States = manifest.StateNames } };
         }
+        ReleaseAnalysisMemory();
         var record = new SessionRecord(spec.Id, failure is null ? "ok" : "failed", failure?.Stage ?? "", failure?.Reason ?? "",
             fingerprint, Math.Round(clock.Elapsed.TotalSeconds, 3), warnings,
             result.Timings.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => Math.Round(t.Value.TotalSeconds, 4)),
@@ -170,6 +172,16 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
             (stream, spectra) => SpectraFile.Write(stream, spectra, threads));
         reporter.SessionFinished(spec.Id, failure is null, failure?.Reason);
         return failure;
+    }
+
+    /// <summary>
+    /// The analysis' blocks, analytic stream and accumulators (GBs at 384 channels) are garbage once it returns; a
+    /// compacting collection gives them back before the outputs are built, so writing does not add to them.
+    /// </summary>
+    private static void ReleaseAnalysisMemory()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     /// <summary>A session a worker analysed (it stored the results), or that killed its worker (recorded here).</summary>
