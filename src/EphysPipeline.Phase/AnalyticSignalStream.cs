@@ -118,14 +118,24 @@ public sealed class AnalyticSignalStream : IDisposable
     {
         if (channelMajor.Length != (long)Channels * count)
             throw new ArgumentException($"block holds {channelMajor.Length} values, expected {Channels}×{count}");
-        int offset = 0;
-        while (offset < count)
+        Append(channelMajor, count, 0, count);
+    }
+
+    /// <summary>
+    /// Continues the run with <paramref name="count"/> samples per channel, channel c's at
+    /// rows[c · stride + offset ..] (a window of longer rows, read in place).
+    /// </summary>
+    public void Append(ReadOnlySpan<double> rows, int stride, int offset, int count)
+    {
+        RowWindow.Check(rows, Channels, stride, offset, count);
+        int done = 0;
+        while (done < count)
         {
-            if (_filled == _capacity) Grow(_filled + (count - offset));
-            int take = Math.Min(count - offset, _capacity - _filled);
-            CopyIn(channelMajor, count, offset, take);
+            if (_filled == _capacity) Grow(_filled + (count - done));
+            int take = Math.Min(count - done, _capacity - _filled);
+            CopyIn(rows, stride, offset + done, take);
             _filled += take;
-            offset += take;
+            done += take;
             if (_filled == WindowLength) ProcessFullWindow();
         }
     }
@@ -223,13 +233,13 @@ public sealed class AnalyticSignalStream : IDisposable
     private void ForEachChannel(int samplesPerChannel, Action<int> body) =>
         WorkSplit.For(Channels, (long)samplesPerChannel * Channels < ParallelCopySamples ? 1 : _parallelism, body);
 
-    private unsafe void CopyIn(ReadOnlySpan<double> channelMajor, int count, int offset, int take)
+    private unsafe void CopyIn(ReadOnlySpan<double> rows, int stride, int offset, int take)
     {
-        fixed (double* source = channelMajor)
+        fixed (double* source = rows)
         {
             var from = (nint)source;
             ForEachChannel(take, ch =>
-                new ReadOnlySpan<double>((double*)from + (long)ch * count + offset, take).CopyTo(_input.AsSpan(ch * _capacity + _filled, take)));
+                new ReadOnlySpan<double>((double*)from + (long)ch * stride + offset, take).CopyTo(_input.AsSpan(ch * _capacity + _filled, take)));
         }
     }
 

@@ -115,7 +115,8 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
     private readonly (int Bin, int FirstRow, int EndRow)[] _work;
     private readonly Action<int> _transformGroup;
     private readonly Action<int> _addWork;
-    private nint _block;                             // the block being appended (pinned for the call)
+    private nint _block;                             // channel 0's first sample of the block being appended (pinned for the call)
+    private int _blockStride;                        // its rows' stride
     private int _blockCount;
     private int _chunkFirst;                         // its segments being transformed: [first, first + count)
     private int _chunkCount;
@@ -215,18 +216,29 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
     public int SkippedSegments { get; private set; }
 
     /// <summary>Continues the current run with <paramref name="count"/> samples per channel (channel-major).</summary>
-    public unsafe void Append(ReadOnlySpan<double> channelMajor, int count)
+    public void Append(ReadOnlySpan<double> channelMajor, int count)
     {
         if (channelMajor.Length != (long)Channels * count)
             throw new ArgumentException($"block holds {channelMajor.Length} values, expected {Channels}×{count}");
+        Append(channelMajor, count, 0, count);
+    }
+
+    /// <summary>
+    /// Continues the current run with <paramref name="count"/> samples per channel, channel c's at
+    /// rows[c · stride + offset ..] (a window of longer rows, read in place).
+    /// </summary>
+    public unsafe void Append(ReadOnlySpan<double> rows, int stride, int offset, int count)
+    {
+        RowWindow.Check(rows, Channels, stride, offset, count);
         // The run continues as carried samples ++ block; its segments start every step from the carried samples'
         // start. Each channel's segments are transformed straight from the block (it stays in cache), in chunks
         // that fit the batch.
         int total = _filled + count;
         int segments = total < _segment ? 0 : (total - _segment) / _step + 1;
-        fixed (double* block = channelMajor)
+        fixed (double* block = rows)
         {
-            _block = (nint)block;
+            _block = (nint)(block + offset);
+            _blockStride = stride;
             _blockCount = count;
             for (int done = 0; done < segments; done += _chunkCount)
             {
@@ -243,7 +255,7 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
         for (int c = 0; c < Channels; c++)
         {
             var carry = _carry.AsSpan(c * _segment, _segment);
-            var row = channelMajor.Slice(c * count, count);
+            var row = rows.Slice(c * stride + offset, count);
             if (next >= _filled)
             {
                 row.Slice(next - _filled, keep).CopyTo(carry);
@@ -271,11 +283,10 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
         var spectrum = _scratch[g];
         var finite = _finite.AsSpan(g * Batch, _chunkCount);
         finite.Fill(true);
-        var block = new ReadOnlySpan<double>((double*)_block, Channels * _blockCount);
         for (int c = first; c < end; c++)
         {
             if (_bad[c]) continue;
-            var row = block.Slice(c * _blockCount, _blockCount);
+            var row = new ReadOnlySpan<double>((double*)_block + (long)c * _blockStride, _blockCount);
             for (int j = 0; j < _chunkCount; j++)
             {
                 int start = (_chunkFirst + j) * _step - _filled;   // relative to the block

@@ -28,7 +28,6 @@ internal sealed class PhaseStage : IBlockStage
     private readonly AnalyticSignalStream? _stream;
     private readonly int _streamChannels;
     private double[] _filteredStore = [];
-    private double[] _piece = [];
     private Complex[] _validPairs = [];
     private long _runStart;
     private bool _runOpen;
@@ -159,22 +158,9 @@ internal sealed class PhaseStage : IBlockStage
                 _runOpen = true;
             }
             int offset = block.Left + (int)(piece.Start - block.Start);
-            if (_stream is not null)
-            {
-                if (_piece.Length < _streamChannels * piece.Count) _piece = new double[_streamChannels * piece.Count];
-                var destination = _piece;
-                int count = piece.Count;
-                Parallel.For(0, _streamChannels, _context.Parallel, i => Array.Copy(filtered, i * stride + offset, destination, i * count, count));
-                _stream.Append(_piece.AsSpan(0, _streamChannels * piece.Count), piece.Count);
-            }
-            if (_segments is not null)
-            {
-                if (_piece.Length < channels * piece.Count) _piece = new double[channels * piece.Count];
-                var destination = _piece;
-                int count = piece.Count;
-                Parallel.For(0, channels, _context.Parallel, c => block.Samples(c, piece.Start, count).CopyTo(destination.AsSpan(c * count, count)));
-                _segments.Append(_piece.AsSpan(0, channels * piece.Count), piece.Count);
-            }
+            // Both read the piece in place: the band-passed rows (band-major, one per band and channel) and the block.
+            _stream?.Append(filtered.AsSpan(0, _streamChannels * stride), stride, offset, piece.Count);
+            _segments?.Append(block.Data.AsSpan(0, channels * stride), stride, offset, piece.Count);
         }
     }
 
