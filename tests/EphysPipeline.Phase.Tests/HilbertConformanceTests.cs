@@ -51,6 +51,45 @@ public class HilbertConformanceTests
     }
 
     [Fact]
+    public void AppendingWindowsOfLongerRowsInPlaceGivesTheSameBitsAsChannelMajorCopies()
+    {
+        var rows = PhaseTestData.Filtered("theta");
+        int n = rows[0].Length, block = 1500, pad = 37;
+        var copied = new List<Complex>();
+        var inPlace = new List<Complex>();
+        using (var stream = new AnalyticSignalStream(2, 300, TestBackends.Fft, (z, _, _, _, _) => copied.AddRange(z.ToArray()), 4096, 512))
+        {
+            for (int start = 0; start < n; start += block)
+            {
+                int count = Math.Min(block, n - start);
+                var buffer = new double[2 * count];
+                for (int c = 0; c < 2; c++) rows[c].AsSpan(start, count).CopyTo(buffer.AsSpan(c * count));
+                stream.Append(buffer, count);
+            }
+            stream.CompleteRun();
+        }
+        using (var stream = new AnalyticSignalStream(2, 300, TestBackends.Fft, (z, _, _, _, _) => inPlace.AddRange(z.ToArray()), 4096, 512))
+        {
+            for (int start = 0; start < n; start += block)
+            {
+                int count = Math.Min(block, n - start), stride = count + 2 * pad;
+                var padded = new double[2 * stride];
+                Array.Fill(padded, double.NaN);
+                for (int c = 0; c < 2; c++) rows[c].AsSpan(start, count).CopyTo(padded.AsSpan(c * stride + pad));
+                stream.Append(padded, stride, pad, count);
+            }
+            stream.CompleteRun();
+        }
+        Assert.NotEmpty(copied);
+        Assert.Equal(copied, inPlace);
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+        {
+            using var stream = new AnalyticSignalStream(2, 300, TestBackends.Fft, (_, _, _, _, _) => { }, 4096, 512);
+            stream.Append(new double[20], 10, 5, 6);
+        });
+    }
+
+    [Fact]
     public void DefaultStreamSettingsAgreeWithScipy()
     {
         var result = Measure("theta", 4000, 16384, 2048);

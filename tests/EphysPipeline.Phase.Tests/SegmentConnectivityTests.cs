@@ -221,6 +221,29 @@ public class SegmentConnectivityTests
     }
 
     [Fact]
+    public void AppendingWindowsOfLongerRowsInPlaceGivesTheSameBits()
+    {
+        var rows = RandomChannels(9, 12000, 23);
+        var bad = new bool[9];
+        var expected = Threaded(rows, bad, 2, 1700);
+        using var accumulator = new SegmentConnectivityAccumulator(rows.Length, 1000, 1000, 500, 1, 100, TestBackends.Fft, bad, 2);
+        const int pad = 11;
+        for (int start = 0; start < rows[0].Length; start += 1700)
+        {
+            int count = Math.Min(1700, rows[0].Length - start), stride = count + 2 * pad;
+            var padded = new double[rows.Length * stride];
+            Array.Fill(padded, double.NaN);
+            for (int c = 0; c < rows.Length; c++) rows[c].AsSpan(start, count).CopyTo(padded.AsSpan(c * stride + pad));
+            accumulator.Append(padded, stride, pad, count);
+        }
+        var actual = accumulator.Result();
+        Assert.Equal(expected.Segments, actual.Segments);
+        Assert.Equal(0, accumulator.SkippedSegments);
+        foreach (var (e, a) in Measures(expected).Zip(Measures(actual)))
+            Assert.Equal(e.Select(BitConverter.DoubleToInt64Bits), a.Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Fact]
     public void VectorPassEqualsScalarArithmeticBitForBit()
     {
         // The accumulator runs eight pairs per vector (blocks a row covers in part on a copy); here every cell is
