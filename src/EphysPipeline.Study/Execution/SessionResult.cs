@@ -30,7 +30,7 @@ public sealed class SessionResult
 {
     public required SessionSummary Summary { get; init; }
     public List<MetricRow> Metrics { get; } = [];
-    public ChunkedRows<PairRow> Pairs { get; } = new();
+    public PairRows Pairs { get; } = new();
     public List<UnitRow> Units { get; } = [];
     public List<SpectralArray> Spectra { get; } = [];
 
