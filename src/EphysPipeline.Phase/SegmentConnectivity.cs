@@ -203,6 +203,23 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
         _work = WorkItems(channels, _bins);
         _transformGroup = TransformGroup;
         _addWork = AddWork;
+        Reset();
+    }
+
+    /// <summary>
+    /// Starts over with no segment (the next epoch of a pass), keeping the buffers. Also run once when built: the sums'
+    /// first touch is then a write, not the pass's read-add-write, which on pages not yet written costs a second fault
+    /// and a TLB flush on every core for each 4 KiB (0.3 GB of sums at 384 channels).
+    /// </summary>
+    public void Reset()
+    {
+        Array.Clear(_sums);
+        Array.Clear(_power);
+        Array.Clear(_pending);
+        _pendingCount = 0;
+        _filled = 0;
+        Segments = 0;
+        SkippedSegments = 0;
     }
 
     public int Channels { get; }

@@ -119,6 +119,8 @@ public sealed class MultitaperEstimator : IDisposable
             taperSpectrum[0] *= rootHalf;
             if (Length % 2 == 0) taperSpectrum[bins - 1] *= rootHalf;
             if (Adaptive) taperSpectrum.CopyTo(_spectra[k]);
+            // The first taper writes (0 + p is p): a fresh array's first touch is then a write, not a read-add-write.
+            else if (k == 0) PowerAccumulate.WriteScaled(taperSpectrum, fixedWeights[k] * fixedWeights[k], psd);
             else PowerAccumulate.AddScaled(taperSpectrum, fixedWeights[k] * fixedWeights[k], psd);
         }
         if (Adaptive) AdaptiveCombine(psd, fixedWeights);

@@ -244,6 +244,34 @@ public class SegmentConnectivityTests
     }
 
     [Fact]
+    public void AResetAccumulatorGivesTheBitsOfANewOne()
+    {
+        var rows = RandomChannels(10, 9000, 29);
+        var bad = new bool[10];
+        var expected = Threaded(rows, bad, 2, 2500);
+        using var accumulator = new SegmentConnectivityAccumulator(rows.Length, 1000, 1000, 500, 1, 100, TestBackends.Fft, bad, 2);
+        var other = RandomChannels(10, 4321, 31);
+        other[4][100] = double.NaN;
+        var buffer = new double[other.Length * other[0].Length];
+        for (int c = 0; c < other.Length; c++) other[c].CopyTo(buffer.AsSpan(c * other[0].Length));
+        accumulator.Append(buffer, other[0].Length);   // a run left open, a skipped segment, a part-filled batch
+        accumulator.Reset();
+        Assert.Equal(0, accumulator.Segments);
+        Assert.Equal(0, accumulator.SkippedSegments);
+        for (int start = 0; start < rows[0].Length; start += 2500)
+        {
+            int count = Math.Min(2500, rows[0].Length - start);
+            var block = new double[rows.Length * count];
+            for (int c = 0; c < rows.Length; c++) rows[c].AsSpan(start, count).CopyTo(block.AsSpan(c * count));
+            accumulator.Append(block, count);
+        }
+        var actual = accumulator.Result();
+        Assert.Equal(expected.Segments, actual.Segments);
+        foreach (var (e, a) in Measures(expected).Zip(Measures(actual)))
+            Assert.Equal(e.Select(BitConverter.DoubleToInt64Bits), a.Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Fact]
     public void VectorPassEqualsScalarArithmeticBitForBit()
     {
         // The accumulator runs eight pairs per vector (blocks a row covers in part on a copy); here every cell is

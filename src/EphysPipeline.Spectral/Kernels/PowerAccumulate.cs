@@ -15,6 +15,10 @@ public static class PowerAccumulate
     /// <summary>destination[k] = re² + im².</summary>
     public static void Write(ReadOnlySpan<Complex> spectrum, Span<double> destination) => Run(spectrum, destination, add: false, 1, scaled: false);
 
+    /// <summary>destination[k] = weight · (re² + im²): the bits <see cref="AddScaled"/> gives on a zero accumulator.</summary>
+    public static void WriteScaled(ReadOnlySpan<Complex> spectrum, double weight, Span<double> destination) =>
+        Run(spectrum, destination, add: false, weight, scaled: true);
+
     /// <summary>accumulator[k] += weight · (re² + im²), rounded as that scalar expression.</summary>
     public static void AddScaled(ReadOnlySpan<Complex> spectrum, double weight, Span<double> accumulator) =>
         Run(spectrum, accumulator, add: true, weight, scaled: true);

@@ -117,14 +117,13 @@ internal sealed class PhaseStage : IBlockStage
         for (int c = 0; c < channels; c++)
             for (int a = 0; a < ampBands.Count; a++) _pac[c, a] = new ModulationIndexAccumulator(_settings.Pac.Bins);
 
-        _segments?.Dispose();
-        _segments = null;
-        _segmentBands = [];
-        if (_settings.Coherence && channels >= 2)
+        // One accumulator keeps the cross-spectra to the bands' bins (memory grows with pairs × bins) and transforms
+        // each segment once for all bands; each band's means are over its own bins. Built for the first epoch and
+        // reset for the next ones (its sums are 0.3 GB at 384 channels).
+        if (_segments is not null) _segments.Reset();
+        else if (_settings.Coherence && channels >= 2)
         {
             var welch = _context.Welch();
-            // One accumulator keeps the cross-spectra to the bands' bins (memory grows with pairs × bins) and
-            // transforms each segment once for all bands; each band's means are over its own bins.
             var names = _settings.Bands.Where(b => !_unusable.ContainsKey(b)).ToList();
             if (names.Count > 0)
             {
