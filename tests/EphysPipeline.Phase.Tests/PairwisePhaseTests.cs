@@ -166,6 +166,25 @@ public class PairwisePhaseTests
     }
 
     [Fact]
+    public void AResetAccumulatorGivesTheBitsOfANewOne()
+    {
+        int channels = 21, n = 1300;
+        var z = RandomAnalytic(channels, n, 41);
+        var bad = new bool[channels];
+        bad[6] = true;
+        var expected = Run(z, channels, n, OpenBlasProvider.Shared, 512, bad);
+        var accumulator = new PairwisePhaseAccumulator(channels, OpenBlasProvider.Shared, bad, 512, true, maxDegreeOfParallelism: 2);
+        accumulator.Append(RandomAnalytic(channels, 777, 43), 777);
+        accumulator.Reset();
+        Assert.Equal(0, accumulator.Samples);
+        accumulator.Append(z, n);
+        var actual = accumulator.Result();
+        Assert.Equal(expected.Plv.Select(BitConverter.DoubleToInt64Bits), actual.Plv.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(expected.Wpli.Select(BitConverter.DoubleToInt64Bits), actual.Wpli.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(expected.MeanPhaseDifference.Select(BitConverter.DoubleToInt64Bits), actual.MeanPhaseDifference.Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Fact]
     public void SelfPlvIsOneAndInvariantToPhaseShiftAndScaling()
     {
         int channels = 3, n = 2000;

@@ -107,7 +107,10 @@ internal sealed class PhaseStage : IBlockStage
     {
         int channels = _context.ChannelCount;
         var blas = _context.Backends.Blas;
-        _pairs = _bands.Select(b => _settings.Bands.Contains(b.Name) && channels >= 2 ? new PairwisePhaseAccumulator(channels, blas, maxDegreeOfParallelism: _context.Workers) : null).ToArray();
+        // Built for the first epoch, reset for the next ones.
+        if (_pairs.Length != _bands.Count)
+            _pairs = _bands.Select(b => _settings.Bands.Contains(b.Name) && channels >= 2 ? new PairwisePhaseAccumulator(channels, blas, maxDegreeOfParallelism: _context.Workers) : null).ToArray();
+        else foreach (var accumulator in _pairs) accumulator?.Reset();
         var spikeBands = _settings.SpikeField.Enabled ? _settings.SpikeField.Bands : [];
         _spikes = new SpikeFieldAccumulator[_units.Count, spikeBands.Count];
         for (int u = 0; u < _units.Count; u++)
