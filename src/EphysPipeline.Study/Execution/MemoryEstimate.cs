@@ -16,9 +16,9 @@ public sealed record MemoryEstimate(long TotalBytes, IReadOnlyList<(string Part,
     private const long Runtime = 160L << 20;
     private const long PerChannelState = 1L << 20; // spectral, spectrogram, entropy and multitaper state per channel
     // Pair costs fitted to measured peaks (docs/faults.md): the row or sum itself and what writing it out takes.
-    private const long PairRowBytes = 176;          // one pairs.csv row, held until the session is written
+    private const long PairRowBytes = 32;           // one pairs.csv row (24 bytes packed), held until the session is written
     private const long PairPhaseBytes = 64;         // per channel pair and phase band: the PLV/wPLI sums
-    private const long PairBinBytes = 256;          // per channel pair and kept bin: coherence sums and their results
+    private const long PairBinBytes = 64;           // per channel pair and kept bin: the coherence sums (seven planes)
     private const long ChannelBinBytes = 2048;      // per channel and kept bin: buffered segment spectra
     private const double Headroom = 1.25;           // the garbage collector's working room over live data
     private const int MinimumAnalyticWindow = 16384;
