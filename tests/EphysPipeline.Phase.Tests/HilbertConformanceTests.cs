@@ -7,22 +7,28 @@ namespace EphysPipeline.Phase.Tests;
 /// <summary>PLV, wPLI and mean phase difference of the fixture pair against scipy.signal.hilbert + MNE filter (fir_hilbert).</summary>
 public class HilbertConformanceTests
 {
+    /// <summary>The rows appended as channel-major copies of <paramref name="block"/> samples.</summary>
+    private static void AppendInBlocks(AnalyticSignalStream stream, double[][] rows, int block)
+    {
+        int n = rows[0].Length;
+        for (int start = 0; start < n; start += block)
+        {
+            int count = Math.Min(block, n - start);
+            var buffer = new double[rows.Length * count];
+            for (int c = 0; c < rows.Length; c++) rows[c].AsSpan(start, count).CopyTo(buffer.AsSpan(c * count));
+            stream.Append(buffer, count);
+        }
+    }
+
     private static PairwisePhaseResult Measure(string band, int block, int windowLength, int margin)
     {
         int edge = Fixtures.Expect($"fir_hilbert.{band}.edge_samples").GetInt32();
         var rows = PhaseTestData.Filtered(band);
         var accumulator = new PairwisePhaseAccumulator(2, OpenBlasProvider.Shared);
         using var stream = new AnalyticSignalStream(2, edge, TestBackends.Fft, accumulator.OnAnalyticBlock, windowLength, margin);
-        int n = rows[0].Length;
-        for (int start = 0; start < n; start += block)
-        {
-            int count = Math.Min(block, n - start);
-            var buffer = new double[2 * count];
-            for (int c = 0; c < 2; c++) rows[c].AsSpan(start, count).CopyTo(buffer.AsSpan(c * count));
-            stream.Append(buffer, count);
-        }
+        AppendInBlocks(stream, rows, block);
         stream.CompleteRun();
-        Assert.Equal(n - 2 * edge, accumulator.Samples);
+        Assert.Equal(rows[0].Length - 2 * edge, accumulator.Samples);
         return accumulator.Result();
     }
 
@@ -59,13 +65,7 @@ public class HilbertConformanceTests
         var inPlace = new List<Complex>();
         using (var stream = new AnalyticSignalStream(2, 300, TestBackends.Fft, (z, _, _, _, _) => copied.AddRange(z.ToArray()), 4096, 512))
         {
-            for (int start = 0; start < n; start += block)
-            {
-                int count = Math.Min(block, n - start);
-                var buffer = new double[2 * count];
-                for (int c = 0; c < 2; c++) rows[c].AsSpan(start, count).CopyTo(buffer.AsSpan(c * count));
-                stream.Append(buffer, count);
-            }
+            AppendInBlocks(stream, rows, block);
             stream.CompleteRun();
         }
         using (var stream = new AnalyticSignalStream(2, 300, TestBackends.Fft, (z, _, _, _, _) => inPlace.AddRange(z.ToArray()), 4096, 512))

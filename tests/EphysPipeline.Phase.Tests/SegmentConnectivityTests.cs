@@ -123,12 +123,25 @@ public class SegmentConnectivityTests
             Enumerable.Range(0, samples).Select(t => Math.Sin(2 * Math.PI * 10 * t / 1000.0 + 0.3 * c) + 2 * (rng.NextDouble() - 0.5)).ToArray()).ToArray();
     }
 
+    private static void AssertSameBits(SegmentConnectivityResult expected, SegmentConnectivityResult actual)
+    {
+        foreach (var (e, a) in Measures(expected).Zip(Measures(actual)))
+            Assert.Equal(e.Select(BitConverter.DoubleToInt64Bits), a.Select(BitConverter.DoubleToInt64Bits));
+    }
+
     private static double[][] Measures(SegmentConnectivityResult r) =>
         [r.Msc, r.Coherence, r.ImaginaryCoherence, r.Plv, r.Ciplv, r.Pli, r.Wpli, r.Wpli2Debiased, r.Ppc];
 
     private static SegmentConnectivityResult Threaded(double[][] rows, bool[] bad, int threads, int block)
     {
         using var accumulator = new SegmentConnectivityAccumulator(rows.Length, 1000, 1000, 500, 1, 100, TestBackends.Fft, bad, threads);
+        AppendInBlocks(accumulator, rows, block);
+        return accumulator.Result();
+    }
+
+    /// <summary>The rows appended as channel-major copies of <paramref name="block"/> samples.</summary>
+    private static void AppendInBlocks(SegmentConnectivityAccumulator accumulator, double[][] rows, int block)
+    {
         int n = rows[0].Length;
         for (int start = 0; start < n; start += block)
         {
@@ -137,7 +150,6 @@ public class SegmentConnectivityTests
             for (int c = 0; c < rows.Length; c++) rows[c].AsSpan(start, count).CopyTo(buffer.AsSpan(c * count));
             accumulator.Append(buffer, count);
         }
-        return accumulator.Result();
     }
 
     [Fact]
@@ -187,8 +199,7 @@ public class SegmentConnectivityTests
             Assert.Equal(expected.Reason, actual.Reason);
             Assert.Equal(expected.Segments, actual.Segments);
             Assert.Equal(expected.Pairs, actual.Pairs);
-            foreach (var (e, a) in Measures(expected).Zip(Measures(actual)))
-                Assert.Equal(e.Select(BitConverter.DoubleToInt64Bits), a.Select(BitConverter.DoubleToInt64Bits));
+            AssertSameBits(expected, actual);
         }
     }
 
@@ -239,8 +250,7 @@ public class SegmentConnectivityTests
         var actual = accumulator.Result();
         Assert.Equal(expected.Segments, actual.Segments);
         Assert.Equal(0, accumulator.SkippedSegments);
-        foreach (var (e, a) in Measures(expected).Zip(Measures(actual)))
-            Assert.Equal(e.Select(BitConverter.DoubleToInt64Bits), a.Select(BitConverter.DoubleToInt64Bits));
+        AssertSameBits(expected, actual);
     }
 
     [Fact]
@@ -258,17 +268,10 @@ public class SegmentConnectivityTests
         accumulator.Reset();
         Assert.Equal(0, accumulator.Segments);
         Assert.Equal(0, accumulator.SkippedSegments);
-        for (int start = 0; start < rows[0].Length; start += 2500)
-        {
-            int count = Math.Min(2500, rows[0].Length - start);
-            var block = new double[rows.Length * count];
-            for (int c = 0; c < rows.Length; c++) rows[c].AsSpan(start, count).CopyTo(block.AsSpan(c * count));
-            accumulator.Append(block, count);
-        }
+        AppendInBlocks(accumulator, rows, 2500);
         var actual = accumulator.Result();
         Assert.Equal(expected.Segments, actual.Segments);
-        foreach (var (e, a) in Measures(expected).Zip(Measures(actual)))
-            Assert.Equal(e.Select(BitConverter.DoubleToInt64Bits), a.Select(BitConverter.DoubleToInt64Bits));
+        AssertSameBits(expected, actual);
     }
 
     [Fact]
