@@ -65,48 +65,57 @@ internal sealed class ParallelChunkReader
         int count = checked((int)((lastRow - firstRow + 1) * (lastCol - firstCol + 1)));
         var keys = new (long Row, long Col)[count];
         var decoded = new byte[count][];
-        var stored = new byte[count][];
-        var sizes = new int[count];
-        var masks = new uint[count];
+        int k = 0;
+        for (long r = firstRow; r <= lastRow; r++)
+            for (long c = firstCol; c <= lastCol; c++, k++)
+            {
+                keys[k] = (r, c);
+                if (previous.Remove(keys[k], out var kept)) decoded[k] = kept;
+            }
         bool plain = true;
         try
         {
-            // Serial part: the stored bytes of every chunk not decoded by the previous read.
-            int k = 0;
-            for (long r = firstRow; r <= lastRow && plain; r++)
-                for (long c = firstCol; c <= lastCol && plain; c++, k++)
-                {
-                    keys[k] = (r, c);
-                    if (previous.Remove(keys[k], out var kept)) { decoded[k] = kept; continue; }
-                    var buffer = Rent();
-                    sizes[k] = data.ReadRawChunk([r * chunkRows, c * chunkCols], ref buffer, out masks[k]);
-                    stored[k] = buffer;
-                    plain = sizes[k] > 0;
-                }
-            if (!plain) return false;
-
-            var failed = new bool[count];
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
+            // Each thread takes the next chunk: libhdf5 hands over its stored bytes under the lock (one call at a time,
+            // in file order), and the inflating, unshuffling and copying run outside it, overlapping the next read.
+            var gate = new object();
+            int failed = 0;
+            Core.WorkSplit.ForEachByWorker(Math.Max(1, threads), count, (_, i) =>
             {
+                if (Volatile.Read(ref failed) != 0) return;
                 if (decoded[i] is null)
                 {
-                    var output = Rent();
-                    if (!Decode(stored[i], sizes[i], masks[i], ref output)) { failed[i] = true; Return(output); return; }
-                    decoded[i] = output;
+                    var stored = Rent();
+                    try
+                    {
+                        int size;
+                        uint mask;
+                        lock (gate) size = data.ReadRawChunk([keys[i].Row * chunkRows, keys[i].Col * chunkCols], ref stored, out mask);
+                        var output = Rent();
+                        if (size <= 0 || !Decode(stored, size, mask, ref output))
+                        {
+                            Return(output);
+                            Volatile.Write(ref failed, 1);
+                            return;
+                        }
+                        decoded[i] = output;
+                    }
+                    catch (Hdf5Exception)
+                    {
+                        Volatile.Write(ref failed, 1);
+                        return;
+                    }
+                    finally
+                    {
+                        Return(stored);
+                    }
                 }
                 Copy(decoded[i], keys[i], row0, rows, col0, cols, MemoryMarshal.Cast<T, byte>(destination.AsSpan()));
             });
-            plain = !failed.Contains(true);
+            plain = failed == 0;
             return plain;
-        }
-        catch (Hdf5Exception)
-        {
-            plain = false;
-            return false;
         }
         finally
         {
-            foreach (var buffer in stored) if (buffer is not null) Return(buffer);
             foreach (var buffer in previous.Values) Return(buffer);
             previous = [];
             for (int i = 0; i < count; i++)
