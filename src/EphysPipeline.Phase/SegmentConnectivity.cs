@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using EphysPipeline.Core;
 using EphysPipeline.Core.Fft;
 using EphysPipeline.Spectral;
 
@@ -98,7 +99,7 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
     private readonly double _resolution;
     private readonly int _bins;
     private readonly int _blocks;                    // channel blocks of eight
-    private readonly ParallelOptions _parallel;
+    private readonly int _threads;
     private readonly bool[] _bad;
     private readonly (int A, int B)[] _pairs;
     private readonly int[] _rowStart;                // pair index of (a, a + 1)
@@ -155,7 +156,7 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
         Channels = channels;
         _segment = segmentLength;
         _step = step;
-        _parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        _threads = maxDegreeOfParallelism;
         double resolution = sampleRate / segmentLength;
         _resolution = resolution;
         var kept = new SortedSet<int>();
@@ -261,8 +262,7 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
             {
                 _chunkFirst = done;
                 _chunkCount = Math.Min(segments - done, Batch - _pendingCount);
-                if (_channelGroups.Length == 1) TransformGroup(0);
-                else Parallel.For(0, _channelGroups.Length, _parallel, _transformGroup);
+                WorkSplit.For(_channelGroups.Length, _threads, _transformGroup);
                 KeepFiniteSegments();
             }
             _block = 0;
@@ -380,8 +380,7 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
     private void AddPending()
     {
         if (_pendingCount == 0) return;
-        if (_parallel.MaxDegreeOfParallelism == 1) for (int i = 0; i < _work.Length; i++) AddWork(i);
-        else Parallel.For(0, _work.Length, _parallel, _addWork);
+        WorkSplit.For(_work.Length, _threads, _addWork);
         _pendingCount = 0;
     }
 
@@ -577,32 +576,18 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
         var selected = Enumerable.Range(firstBin, bins).Where(k => frequencies[k] >= minFrequency && frequencies[k] <= maxFrequency).ToArray();
         const int blockPairs = 256;
         int blocks = (_pairs.Length + blockPairs - 1) / blockPairs;
-        Action<int> block = i =>
+        WorkSplit.For(blocks, _threads, i =>
         {
             int first = i * blockPairs, end = Math.Min(_pairs.Length, first + blockPairs);
-            Span<double> sums = stackalloc double[9 * blockPairs];
+            Span<Measures> sums = stackalloc Measures[blockPairs];
             sums.Clear();
             // Bins outer, pairs inner (the sums are [bin][pair]); each pair still adds its bins in ascending order.
             foreach (int k in selected)
                 for (int p = first; p < end; p++)
-                {
-                    var (a, b) = _pairs[p];
-                    if (_bad[a] || _bad[b]) continue;
-                    var cell = MeasuresAt(p, k);
-                    var sum = sums.Slice(9 * (p - first), 9);
-                    sum[0] += cell.Msc; sum[1] += cell.Coherence; sum[2] += cell.ImaginaryCoherence;
-                    sum[3] += cell.Plv; sum[4] += cell.Ciplv; sum[5] += cell.Pli;
-                    sum[6] += cell.Wpli; sum[7] += cell.Wpli2Debiased; sum[8] += cell.Ppc;
-                }
+                    if (Good(p)) sums[p - first] += MeasuresAt(p, k);
             for (int p = first; p < end; p++)
-            {
-                var (a, b) = _pairs[p];
-                bool none = _bad[a] || _bad[b] || selected.Length == 0;
-                for (int j = 0; j < 9; j++) m[j][p] = none ? double.NaN : sums[9 * (p - first) + j] / selected.Length;
-            }
-        };
-        if (_parallel.MaxDegreeOfParallelism == 1) for (int i = 0; i < blocks; i++) block(i);
-        else Parallel.For(0, blocks, _parallel, block);
+                Store(m, p, Good(p) && selected.Length > 0 ? sums[p - first] / selected.Length : Measures.NaN);
+        });
         return new SegmentConnectivityBandMeans(Segments, _pairs, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], null);
     }
 
@@ -639,9 +624,7 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
             // Blocks of pairs, so the sums ([bin][pair]) are read in order and the block's [pair][bin] outputs stay in cache.
             int blockPairs = Math.Max(1, 4096 / bins);
             int blocks = (_pairs.Length + blockPairs - 1) / blockPairs;
-            Action<int> block = i => Finish(m, i * blockPairs, Math.Min(_pairs.Length, (i + 1) * blockPairs), firstBin, bins);
-            if (_parallel.MaxDegreeOfParallelism == 1) for (int i = 0; i < blocks; i++) block(i);
-            else Parallel.For(0, blocks, _parallel, block);
+            WorkSplit.For(blocks, _threads, i => Finish(m, i * blockPairs, Math.Min(_pairs.Length, (i + 1) * blockPairs), firstBin, bins));
         }
         return new SegmentConnectivityResult(Segments, _pairs, Frequencies[firstBin..(firstBin + bins)], m[0], m[1], m[2], m[3], m[4], m[5],
             m[6], m[7], m[8], reason);
@@ -653,21 +636,32 @@ public sealed class SegmentConnectivityAccumulator : IDisposable
         for (int k = firstBin; k < firstBin + bins; k++)
         {
             for (int p = first; p < end; p++)
-            {
-                var (a, b) = _pairs[p];
-                int cell = p * bins + (k - firstBin);
-                var v = _bad[a] || _bad[b] ? Measures.NaN : MeasuresAt(p, k);
-                m[0][cell] = v.Msc; m[1][cell] = v.Coherence; m[2][cell] = v.ImaginaryCoherence;
-                m[3][cell] = v.Plv; m[4][cell] = v.Ciplv; m[5][cell] = v.Pli;
-                m[6][cell] = v.Wpli; m[7][cell] = v.Wpli2Debiased; m[8][cell] = v.Ppc;
-            }
+                Store(m, p * bins + (k - firstBin), Good(p) ? MeasuresAt(p, k) : Measures.NaN);
         }
+    }
+
+    private bool Good(int pair) => !_bad[_pairs[pair].A] && !_bad[_pairs[pair].B];
+
+    // The nine measures in result order (Msc, Coherence, …, Ppc), one array each.
+    private static void Store(double[][] m, int cell, Measures v)
+    {
+        m[0][cell] = v.Msc; m[1][cell] = v.Coherence; m[2][cell] = v.ImaginaryCoherence;
+        m[3][cell] = v.Plv; m[4][cell] = v.Ciplv; m[5][cell] = v.Pli;
+        m[6][cell] = v.Wpli; m[7][cell] = v.Wpli2Debiased; m[8][cell] = v.Ppc;
     }
 
     private readonly record struct Measures(double Msc, double Coherence, double ImaginaryCoherence, double Plv, double Ciplv,
         double Pli, double Wpli, double Wpli2Debiased, double Ppc)
     {
         public static Measures NaN => new(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+
+        // Each measure on its own: the sums and the mean are per measure, as the scalar loops over one array each.
+        public static Measures operator +(Measures x, Measures y) => new(x.Msc + y.Msc, x.Coherence + y.Coherence,
+            x.ImaginaryCoherence + y.ImaginaryCoherence, x.Plv + y.Plv, x.Ciplv + y.Ciplv, x.Pli + y.Pli, x.Wpli + y.Wpli,
+            x.Wpli2Debiased + y.Wpli2Debiased, x.Ppc + y.Ppc);
+
+        public static Measures operator /(Measures x, double d) => new(x.Msc / d, x.Coherence / d, x.ImaginaryCoherence / d,
+            x.Plv / d, x.Ciplv / d, x.Pli / d, x.Wpli / d, x.Wpli2Debiased / d, x.Ppc / d);
     }
 
     /// <summary>The nine measures of pair p (both channels good) at kept bin k.</summary>
