@@ -57,6 +57,7 @@ public sealed record RunOutcome(int Selected, int Skipped, int Succeeded, IReadO
 public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, ComputeBackends backends, IRunReporter reporter)
 {
     private readonly string _configHash = ConfigLoader.Hash(config);
+    private int _analysing;                // sessions of this process being analysed right now
 
     public RunOutcome Run(RunOptions options)
     {
@@ -150,6 +151,8 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         analyzer.StageChanged += stage => reporter.SessionStage(spec.Id, stage);
         SessionResult result;
         SessionFailure? failure = null;
+        bool alone;
+        Interlocked.Increment(ref _analysing);
         try
         {
             result = analyzer.Analyze(spec);
@@ -161,7 +164,11 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
             failure = new SessionFailure(spec.Id, stage, reason);
             result = new SessionResult { Summary = new SessionSummary("failed", stage, reason, double.NaN, double.NaN, 0, 0, [], []) { States = manifest.StateNames } };
         }
-        ReleaseAnalysisMemory();
+        finally
+        {
+            alone = Interlocked.Decrement(ref _analysing) == 0;
+        }
+        if (alone) ReleaseAnalysisMemory();
         var record = new SessionRecord(spec.Id, failure is null ? "ok" : "failed", failure?.Stage ?? "", failure?.Reason ?? "",
             fingerprint, Math.Round(clock.Elapsed.TotalSeconds, 3), warnings,
             result.Timings.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => Math.Round(t.Value.TotalSeconds, 4)),
@@ -176,7 +183,9 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
 
     /// <summary>
     /// The analysis' blocks, analytic stream and accumulators (GBs at 384 channels) are garbage once it returns; a
-    /// compacting collection gives them back before the outputs are built, so writing does not add to them.
+    /// compacting collection gives them back before the outputs are built, so writing does not add to them. Only when
+    /// no other session of this process is analysing (a worker runs one at a time; --in-process runs several): the
+    /// collection stops every thread and would compact the others' live data.
     /// </summary>
     private static void ReleaseAnalysisMemory()
     {
