@@ -5,12 +5,12 @@ using EphysPipeline.Core.Fft;
 namespace EphysPipeline.Phase;
 
 /// <summary>
-/// Receives analytic-signal blocks: channel-major, <paramref name="count"/> samples per channel, starting at sample
+/// Receives analytic-signal blocks (views of the stream's buffers, valid during the call), starting at sample
 /// <paramref name="firstSample"/> of the current run. <paramref name="runEnd"/> is the run's length on the run's
 /// last block and <see cref="AnalyticSignalStream.RunEndUnknown"/> before it, so a consumer with a longer trim than
 /// the stream's can drop its own edge zones: it keeps [trim, runEnd − trim).
 /// </summary>
-public delegate void AnalyticBlockHandler(ReadOnlySpan<Complex> channelMajor, int channels, int count, long firstSample, long runEnd);
+public delegate void AnalyticBlockHandler(AnalyticBlock block, long firstSample, long runEnd);
 
 /// <summary>
 /// Streams the analytic signal of a contiguous run of band-passed samples (several channels at once) with bounded
@@ -44,7 +44,6 @@ public sealed class AnalyticSignalStream : IDisposable
     private readonly Worker[] _workers;   // transforms of WindowLength, one per thread; created on the first full window
     private double[] _input = [];         // channel-major, _capacity per channel
     private double[] _hilbert = [];       // same layout: the imaginary part
-    private Complex[] _emit = [];         // channels × EmitBlock
     private int _capacity;
     private long _bufferStart;            // run sample index of _input[ch * _capacity]
     private int _filled;
@@ -203,24 +202,15 @@ public sealed class AnalyticSignalStream : IDisposable
         WorkSplit.ForEachByWorker(workers.Length, Channels, (w, ch) =>
             workers[w].Hilbert(_input.AsSpan(ch * _capacity, length), _hilbert.AsSpan(ch * _capacity, length)));
 
+    // Consumers read the window's planes in place, EmitBlock samples at a time.
     private void Emit(long from, long to, long runEnd)
     {
         int size = (int)Math.Min(EmitBlock, to - from);
-        if (_emit.Length < Channels * size) _emit = new Complex[Channels * size];
         for (long first = from; first < to; first += size)
         {
             int count = (int)Math.Min(size, to - first);
-            int start = (int)(first - _bufferStart);
-            void Pack(int ch)
-            {
-                var re = _input.AsSpan(ch * _capacity + start, count);
-                var im = _hilbert.AsSpan(ch * _capacity + start, count);
-                var z = _emit.AsSpan(ch * count, count);
-                for (int t = 0; t < count; t++) z[t] = new Complex(re[t], im[t]);
-            }
-
-            ForEachChannel(count, Pack);
-            _handler(_emit.AsSpan(0, Channels * count), Channels, count, first, first + count >= to ? runEnd : RunEndUnknown);
+            var block = new AnalyticBlock(_input, _hilbert, Channels, count, _capacity, (int)(first - _bufferStart));
+            _handler(block, first, first + count >= to ? runEnd : RunEndUnknown);
         }
         _nextOutput = to;
     }
@@ -228,8 +218,7 @@ public sealed class AnalyticSignalStream : IDisposable
     /// <summary>Per-channel copies below this many samples in all stay on the calling thread.</summary>
     private const long ParallelCopySamples = 1 << 16;
 
-    // The copies between the caller's block, the buffers and the emitted analytic signal are most of the stream's
-    // own work at many channels: they run on the stream's threads, one channel per item.
+    // The copies between the caller's block and the buffers are most of the stream's own work at many channels: they run on the stream's threads, one channel per item.
     private void ForEachChannel(int samplesPerChannel, Action<int> body) =>
         WorkSplit.For(Channels, (long)samplesPerChannel * Channels < ParallelCopySamples ? 1 : _parallelism, body);
 

@@ -79,35 +79,44 @@ public sealed class ModulationIndexAccumulator
     /// true angle) cannot fall on the other side; otherwise, for zero, NaN or infinite parts, and without AVX2,
     /// Math.Atan2 decides.
     /// </summary>
-    public void BinIndices(ReadOnlySpan<Complex> analytic, Span<int> bins)
+    public void BinIndices(ReadOnlySpan<double> real, ReadOnlySpan<double> imaginary, Span<int> bins)
     {
-        if (bins.Length < analytic.Length) throw new ArgumentException($"{bins.Length} bin slots for {analytic.Length} samples");
-        ReadOnlySpan<double> ri = MemoryMarshal.Cast<Complex, double>(analytic);
-        int n = analytic.Length, t = 0;
+        if (real.Length != imaginary.Length) throw new ArgumentException($"{real.Length} real parts, {imaginary.Length} imaginary parts");
+        if (bins.Length < real.Length) throw new ArgumentException($"{bins.Length} bin slots for {real.Length} samples");
+        int n = real.Length, t = 0;
         if (Avx2.IsSupported)
         {
             Span<double> angles = stackalloc double[4];
-            ref double src = ref MemoryMarshal.GetReference(ri);
+            ref double x = ref MemoryMarshal.GetReference(real);
+            ref double y = ref MemoryMarshal.GetReference(imaginary);
             for (; t <= n - 4; t += 4)
             {
-                var a = Vector256.LoadUnsafe(ref src, (nuint)(2 * t));
-                var b = Vector256.LoadUnsafe(ref src, (nuint)(2 * t + 4));
-                // Lanes hold samples t, t + 2, t + 1, t + 3.
-                ApproximateAngle(Avx.UnpackLow(a, b), Avx.UnpackHigh(a, b)).CopyTo(angles);
-                bins[t] = Decide(angles[0], analytic[t]);
-                bins[t + 2] = Decide(angles[1], analytic[t + 2]);
-                bins[t + 1] = Decide(angles[2], analytic[t + 1]);
-                bins[t + 3] = Decide(angles[3], analytic[t + 3]);
+                ApproximateAngle(Vector256.LoadUnsafe(ref x, (nuint)t), Vector256.LoadUnsafe(ref y, (nuint)t)).CopyTo(angles);
+                for (int k = 0; k < 4; k++) bins[t + k] = Decide(angles[k], real[t + k], imaginary[t + k]);
             }
         }
-        for (; t < n; t++) bins[t] = Decide(double.NaN, analytic[t]);
+        for (; t < n; t++) bins[t] = Decide(double.NaN, real[t], imaginary[t]);
+    }
+
+    /// <summary>The same for complex samples.</summary>
+    public void BinIndices(ReadOnlySpan<Complex> analytic, Span<int> bins)
+    {
+        if (bins.Length < analytic.Length) throw new ArgumentException($"{bins.Length} bin slots for {analytic.Length} samples");
+        Span<double> re = stackalloc double[256];
+        Span<double> im = stackalloc double[256];
+        for (int at = 0; at < analytic.Length; at += re.Length)
+        {
+            int n = Math.Min(re.Length, analytic.Length - at);
+            for (int t = 0; t < n; t++) (re[t], im[t]) = (analytic[at + t].Real, analytic[at + t].Imaginary);
+            BinIndices(re[..n], im[..n], bins.Slice(at, n));
+        }
     }
 
     /// <summary>Radians within which the polynomial angle leaves the bin to Math.Atan2.</summary>
     public const double EdgeMargin = 1e-7;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Decide(double angle, Complex z)
+    private int Decide(double angle, double re, double im)
     {
         double guess = (angle - _edges[0]) * _binsPerRadian;
         // Also false for NaN (zero, NaN or infinite parts), which atan2 then decides.
@@ -116,7 +125,7 @@ public sealed class ModulationIndexAccumulator
             int k = (int)guess;
             if (angle - _edges[k] > EdgeMargin && _edges[k + 1] - angle > EdgeMargin) return k;
         }
-        double phase = Math.Atan2(z.Imaginary, z.Real);
+        double phase = Math.Atan2(im, re);
         return double.IsNaN(phase) ? -1 : BinOf(phase);
     }
 

@@ -104,38 +104,43 @@ public sealed class PairwisePhaseAccumulator
     /// <summary>Samples accumulated so far.</summary>
     public long Samples { get; private set; }
 
-    /// <summary>Adds <paramref name="count"/> samples per channel (channel-major analytic signal).</summary>
-    public void Append(ReadOnlySpan<Complex> channelMajor, int count)
+    /// <summary>Adds the block's samples (its rows are the channels).</summary>
+    public void Append(AnalyticBlock block)
     {
-        if (channelMajor.Length != (long)Channels * count)
-            throw new ArgumentException($"block holds {channelMajor.Length} values, expected {Channels}×{count}");
-        for (int offset = 0; offset < count; offset += _capacity)
-            AppendSlice(channelMajor, count, offset, Math.Min(_capacity, count - offset));
+        if (block.Channels != Channels) throw new ArgumentException($"block has {block.Channels} channels, expected {Channels}");
+        for (int offset = 0; offset < block.Count; offset += _capacity)
+            AppendSlice(block.Samples(offset, Math.Min(_capacity, block.Count - offset)));
     }
+
+    /// <summary>Adds <paramref name="count"/> samples per channel of a channel-major complex block (copied into planes).</summary>
+    public void Append(ReadOnlySpan<Complex> channelMajor, int count) => Append(AnalyticBlock.FromComplex(channelMajor, Channels, count));
 
     /// <summary>Same signature as <see cref="AnalyticBlockHandler"/>, so a stream whose trim is the band's own can feed the
     /// accumulator directly.</summary>
-    public void OnAnalyticBlock(ReadOnlySpan<Complex> channelMajor, int channels, int count, long firstSample, long runEnd) =>
-        Append(channelMajor, count);
+    public void OnAnalyticBlock(AnalyticBlock block, long firstSample, long runEnd) => Append(block);
 
-    private unsafe void AppendSlice(ReadOnlySpan<Complex> block, int rowLength, int offset, int n)
+    private void AppendSlice(AnalyticBlock slice)
     {
+        int n = slice.Count;
+        int stride = PlaneStride(n);
         // Channels are independent: unit phasors and planes are filled on the update's threads.
-        fixed (Complex* start = block)
+        WorkSplit.For(Channels, _parallelism, c =>
         {
-            var address = (IntPtr)start;
-            int length = block.Length;
-            void Channel(int c)
+            Normalise(slice.Real(c), slice.Imaginary(c), c, n);
+            if (!IncludesWpli) return;
+            var re = _re.AsSpan(c * stride, n);
+            var im = _im.AsSpan(c * stride, n);
+            if (_bad[c])
             {
-                var all = new ReadOnlySpan<Complex>((Complex*)address, length);
-                Normalise(all.Slice(c * rowLength + offset, n), c, n);
-                if (IncludesWpli) SplitPlanes(all.Slice(c * rowLength + offset, n), c, n);
+                re.Clear();
+                im.Clear();
+                return;
             }
-            WorkSplit.For(Channels, _parallelism, Channel);
-        }
+            slice.Real(c).CopyTo(re);
+            slice.Imaginary(c).CopyTo(im);
+        });
         if (IncludesWpli)
         {
-            int stride = PlaneStride(n);
             _re.AsSpan(Channels * stride, (_padded - Channels) * stride).Clear();
             _im.AsSpan(Channels * stride, (_padded - Channels) * stride).Clear();
         }
@@ -144,7 +149,7 @@ public sealed class PairwisePhaseAccumulator
         Samples += n;
     }
 
-    private void Normalise(ReadOnlySpan<Complex> source, int c, int n)
+    private void Normalise(ReadOnlySpan<double> re, ReadOnlySpan<double> im, int c, int n)
     {
         var unit = _unit.AsSpan(c * n, n);
         if (_bad[c])
@@ -155,52 +160,29 @@ public sealed class PairwisePhaseAccumulator
         int t = 0;
         if (Avx.IsSupported)
         {
-            // Two samples per vector, each lane the scalar loop's own operations: re² + im² (hadd), √, ÷.
-            ref double from = ref Unsafe.As<Complex, double>(ref MemoryMarshal.GetReference(source));
+            // Four samples per vector pair, each lane the scalar loop's own operations: re² + im², √, ÷; then interleaved.
+            ref double x = ref MemoryMarshal.GetReference(re);
+            ref double y = ref MemoryMarshal.GetReference(im);
             ref double to = ref Unsafe.As<Complex, double>(ref MemoryMarshal.GetReference(unit));
-            for (; t <= n - 2; t += 2)
-            {
-                var z = Vector256.LoadUnsafe(ref from, (nuint)(2 * t));
-                var magnitude = Avx.Sqrt(Avx.HorizontalAdd(z * z, z * z));
-                (Vector256.GreaterThan(magnitude, Vector256<double>.Zero) & (z / magnitude)).StoreUnsafe(ref to, (nuint)(2 * t));
-            }
-        }
-        for (; t < n; t++)
-        {
-            var z = source[t];
-            double magnitude = Math.Sqrt(z.Real * z.Real + z.Imaginary * z.Imaginary);
-            // A zero sample has no phase: it counts as a sample but adds no phasor.
-            unit[t] = magnitude > 0 ? new Complex(z.Real / magnitude, z.Imaginary / magnitude) : Complex.Zero;
-        }
-    }
-
-    private void SplitPlanes(ReadOnlySpan<Complex> source, int c, int n)
-    {
-        int stride = PlaneStride(n);
-        var re = _re.AsSpan(c * stride, n);
-        var im = _im.AsSpan(c * stride, n);
-        if (_bad[c])
-        {
-            re.Clear();
-            im.Clear();
-            return;
-        }
-        int t = 0;
-        if (Avx2.IsSupported)
-        {
-            ref double from = ref Unsafe.As<Complex, double>(ref MemoryMarshal.GetReference(source));
             for (; t <= n - 4; t += 4)
             {
-                var a = Vector256.LoadUnsafe(ref from, (nuint)(2 * t));
-                var b = Vector256.LoadUnsafe(ref from, (nuint)(2 * t + 4));
-                Avx2.Permute4x64(Avx.UnpackLow(a, b), 0b11_01_10_00).StoreUnsafe(ref MemoryMarshal.GetReference(re), (nuint)t);
-                Avx2.Permute4x64(Avx.UnpackHigh(a, b), 0b11_01_10_00).StoreUnsafe(ref MemoryMarshal.GetReference(im), (nuint)t);
+                var a = Vector256.LoadUnsafe(ref x, (nuint)t);
+                var b = Vector256.LoadUnsafe(ref y, (nuint)t);
+                var magnitude = Avx.Sqrt(a * a + b * b);
+                var positive = Vector256.GreaterThan(magnitude, Vector256<double>.Zero);
+                var ur = positive & (a / magnitude);
+                var ui = positive & (b / magnitude);
+                var low = Avx.UnpackLow(ur, ui);    // samples t, t + 2
+                var high = Avx.UnpackHigh(ur, ui);  // samples t + 1, t + 3
+                Avx.Permute2x128(low, high, 0x20).StoreUnsafe(ref to, (nuint)(2 * t));
+                Avx.Permute2x128(low, high, 0x31).StoreUnsafe(ref to, (nuint)(2 * t + 4));
             }
         }
         for (; t < n; t++)
         {
-            re[t] = source[t].Real;
-            im[t] = source[t].Imaginary;
+            double magnitude = Math.Sqrt(re[t] * re[t] + im[t] * im[t]);
+            // A zero sample has no phase: it counts as a sample but adds no phasor.
+            unit[t] = magnitude > 0 ? new Complex(re[t] / magnitude, im[t] / magnitude) : Complex.Zero;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace EphysPipeline.Phase;
 
@@ -44,16 +45,31 @@ public sealed class SpikeFieldAccumulator
     /// </summary>
     public void Append(ReadOnlySpan<Complex> analytic, long firstSample, ReadOnlySpan<long> sortedSpikeSamples)
     {
-        _samples += analytic.Length;
+        var ri = MemoryMarshal.Cast<Complex, double>(analytic);
+        Append(ri, ri[Math.Min(1, ri.Length)..], 2, analytic.Length, firstSample, sortedSpikeSamples);
+    }
+
+    /// <summary>The same for an analytic signal given as real and imaginary parts (one row of an <see cref="AnalyticBlock"/>).</summary>
+    public void Append(ReadOnlySpan<double> real, ReadOnlySpan<double> imaginary, long firstSample, ReadOnlySpan<long> sortedSpikeSamples)
+    {
+        if (real.Length != imaginary.Length) throw new ArgumentException($"{real.Length} real parts, {imaginary.Length} imaginary parts");
+        Append(real, imaginary, 1, real.Length, firstSample, sortedSpikeSamples);
+    }
+
+    // Sample t is (re[t · step], im[t · step]).
+    private void Append(ReadOnlySpan<double> re, ReadOnlySpan<double> im, int step, int length, long firstSample, ReadOnlySpan<long> sortedSpikeSamples)
+    {
+        _samples += length;
         int i = LowerBound(sortedSpikeSamples, firstSample);
-        long end = firstSample + analytic.Length;
+        long end = firstSample + length;
         for (; i < sortedSpikeSamples.Length && sortedSpikeSamples[i] < end; i++)
         {
-            var z = analytic[(int)(sortedSpikeSamples[i] - firstSample)];
-            double magnitude = Math.Sqrt(z.Real * z.Real + z.Imaginary * z.Imaginary);
+            int at = (int)(sortedSpikeSamples[i] - firstSample) * step;
+            double x = re[at], y = im[at];
+            double magnitude = Math.Sqrt(x * x + y * y);
             // No amplitude, no phase: such a spike cannot vote.
             if (!(magnitude > 0)) continue;
-            AddPhasor(z.Real / magnitude, z.Imaginary / magnitude);
+            AddPhasor(x / magnitude, y / magnitude);
         }
     }
 

@@ -63,12 +63,12 @@ public class HilbertConformanceTests
         int n = rows[0].Length, block = 1500, pad = 37;
         var copied = new List<Complex>();
         var inPlace = new List<Complex>();
-        using (var stream = new AnalyticSignalStream(2, 300, TestBackends.Fft, (z, _, _, _, _) => copied.AddRange(z.ToArray()), 4096, 512))
+        using (var stream = new AnalyticSignalStream(2, 300, TestBackends.Fft, (z, _, _) => copied.AddRange(z.ToComplex()), 4096, 512))
         {
             AppendInBlocks(stream, rows, block);
             stream.CompleteRun();
         }
-        using (var stream = new AnalyticSignalStream(2, 300, TestBackends.Fft, (z, _, _, _, _) => inPlace.AddRange(z.ToArray()), 4096, 512))
+        using (var stream = new AnalyticSignalStream(2, 300, TestBackends.Fft, (z, _, _) => inPlace.AddRange(z.ToComplex()), 4096, 512))
         {
             for (int start = 0; start < n; start += block)
             {
@@ -84,7 +84,7 @@ public class HilbertConformanceTests
         Assert.Equal(copied, inPlace);
         Assert.Throws<ArgumentOutOfRangeException>(() =>
         {
-            using var stream = new AnalyticSignalStream(2, 300, TestBackends.Fft, (_, _, _, _, _) => { }, 4096, 512);
+            using var stream = new AnalyticSignalStream(2, 300, TestBackends.Fft, (_, _, _) => { }, 4096, 512);
             stream.Append(new double[20], 10, 5, 6);
         });
     }
@@ -112,7 +112,7 @@ public class HilbertConformanceTests
     {
         var rows = PhaseTestData.Filtered("theta");
         var firsts = new List<(long First, int Count)>();
-        using var stream = new AnalyticSignalStream(1, 700, TestBackends.Fft, (_, _, count, first, _) => firsts.Add((first, count)), 2048, 256);
+        using var stream = new AnalyticSignalStream(1, 700, TestBackends.Fft, (block, first, _) => firsts.Add((first, block.Count)), 2048, 256);
         foreach (int length in new[] { 5000, 1400, 1401 })
         {
             stream.Append(rows[0].AsSpan(0, length), length);
@@ -133,7 +133,7 @@ public class HilbertConformanceTests
         Assert.Equal(whole.Count, windowed.Count);
         Assert.Equal(3000, windowed.First);
         Assert.Throws<ArgumentOutOfRangeException>(() => PhaseTestData.Stream([rows[0]], 3000, 1000, 2048, 256));
-        using var automatic = new AnalyticSignalStream(1, 15000, TestBackends.Fft, (_, _, _, _, _) => { }, memoryBytes: 1 << 18);
+        using var automatic = new AnalyticSignalStream(1, 15000, TestBackends.Fft, (_, _, _) => { }, memoryBytes: 1 << 18);
         Assert.Equal(32768, automatic.WindowLength);
     }
 
@@ -142,7 +142,7 @@ public class HilbertConformanceTests
     {
         var rows = PhaseTestData.Filtered("theta");
         var blocks = new List<(long First, int Count, long RunEnd)>();
-        using var stream = new AnalyticSignalStream(1, 100, TestBackends.Fft, (_, _, count, first, runEnd) => blocks.Add((first, count, runEnd)),
+        using var stream = new AnalyticSignalStream(1, 100, TestBackends.Fft, (block, first, runEnd) => blocks.Add((first, block.Count, runEnd)),
             4096, 1024, longestTrim: 1500);
         Assert.Equal(1500, stream.LookAhead);
         for (int start = 0; start < 10000; start += 700) stream.Append(rows[0].AsSpan(start, Math.Min(700, 10000 - start)), Math.Min(700, 10000 - start));

@@ -166,6 +166,36 @@ public class PairwisePhaseTests
     }
 
     [Fact]
+    public void AStridedViewOfPlanesGivesTheBitsOfAChannelMajorBlock()
+    {
+        // A view into longer rows (as the analytic stream hands out), with a bad channel, odd lengths and slices
+        // shorter than the block: the same bits as the channel-major complex block.
+        int channels = 13, n = 1337, stride = 2000, offset = 91;
+        var z = RandomAnalytic(channels, n, 17);
+        z[3 * n + 5] = Complex.Zero;
+        var bad = new bool[channels];
+        bad[4] = true;
+        var re = Enumerable.Repeat(double.NaN, (channels + 1) * stride).ToArray();
+        var im = re.ToArray();
+        for (int c = 0; c < channels; c++)
+            for (int t = 0; t < n; t++) (re[stride + c * stride + offset + t], im[stride + c * stride + offset + t]) = (z[c * n + t].Real, z[c * n + t].Imaginary);
+        // The same two appends (each sliced by the capacity) of channel-major copies.
+        var reference = new PairwisePhaseAccumulator(channels, OpenBlasProvider.Shared, bad, 500);
+        foreach (var (from, count) in new[] { (0, 700), (700, n - 700) })
+            reference.Append(Enumerable.Range(0, channels).SelectMany(c => z.Skip(c * n + from).Take(count)).ToArray(), count);
+        var expected = reference.Result();
+        var accumulator = new PairwisePhaseAccumulator(channels, OpenBlasProvider.Shared, bad, 500, true, maxDegreeOfParallelism: 2);
+        var view = new AnalyticBlock(re, im, channels + 1, n + 100, stride, offset).Rows(1, channels).Samples(0, n);
+        accumulator.Append(view.Samples(0, 700));
+        accumulator.OnAnalyticBlock(view.Samples(700, n - 700), 700, AnalyticSignalStream.RunEndUnknown);
+        var actual = accumulator.Result();
+        Assert.Equal(expected.Plv.Select(BitConverter.DoubleToInt64Bits), actual.Plv.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(expected.Wpli.Select(BitConverter.DoubleToInt64Bits), actual.Wpli.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(expected.MeanPhaseDifference.Select(BitConverter.DoubleToInt64Bits), actual.MeanPhaseDifference.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Throws<ArgumentException>(() => accumulator.Append(view.Rows(0, channels - 1)));
+    }
+
+    [Fact]
     public void AResetAccumulatorGivesTheBitsOfANewOne()
     {
         int channels = 21, n = 1300;

@@ -60,7 +60,7 @@ internal static class PhaseTestData
         int channels = rows.Length;
         var chunks = new List<(Complex[] Data, int Count, long First)>();
         using var stream = new AnalyticSignalStream(channels, trim, TestBackends.Fft,
-            (data, ch, count, first, _) => chunks.Add((data.ToArray(), count, first)), windowLength, margin);
+            (block, first, _) => chunks.Add((block.ToComplex(), block.Count, first)), windowLength, margin);
         int n = rows[0].Length;
         for (int start = 0; start < n; start += block)
         {

@@ -50,6 +50,37 @@ public class SpikeFieldAndPacTests
     }
 
     [Fact]
+    public void SplitPartsGiveTheBitsOfComplexSamples()
+    {
+        var analytic = WholeAnalytic("theta", 0);
+        analytic[SpikeSamples[3]] = Complex.Zero;   // a spike without amplitude does not vote
+        var complex = new SpikeFieldAccumulator(Fixtures.SignalRate);
+        complex.Append(analytic, 0, SpikeSamples);
+        var parts = new SpikeFieldAccumulator(Fixtures.SignalRate);
+        var re = analytic.Select(z => z.Real).ToArray();
+        var im = analytic.Select(z => z.Imaginary).ToArray();
+        parts.Append(re.AsSpan(0, 9000), im.AsSpan(0, 9000), 0, SpikeSamples);
+        parts.Append(re.AsSpan(9000), im.AsSpan(9000), 9000, SpikeSamples);
+        Assert.Equal(complex.Result(), parts.Result());
+        Assert.Equal(SpikeSamples.Count(s => s != SpikeSamples[3]), parts.Spikes);
+    }
+
+    [Fact]
+    public void BinsFromSplitPartsAreTheBinsOfComplexSamples()
+    {
+        var rng = new Random(8);
+        var z = Enumerable.Range(0, 1031).Select(_ => new Complex(rng.NextDouble() - 0.5, rng.NextDouble() - 0.5)).ToArray();
+        z[10] = new Complex(double.NaN, 1);
+        z[11] = Complex.Zero;
+        var accumulator = new ModulationIndexAccumulator();
+        var expected = new int[z.Length];
+        accumulator.BinIndices(z.Select(v => Math.Atan2(v.Imaginary, v.Real)).ToArray(), expected);
+        var actual = new int[z.Length];
+        accumulator.BinIndices(z.Select(v => v.Real).ToArray(), z.Select(v => v.Imaginary).ToArray(), actual);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
     public void NoSpikeAndOneSpikeGiveNaNWithReason()
     {
         var none = new SpikeFieldAccumulator(1000);

@@ -1,4 +1,3 @@
-using System.Numerics;
 using BenchmarkDotNet.Attributes;
 using EphysPipeline.Phase;
 
@@ -40,7 +39,7 @@ public class AnalyticSignalBenchmarks
     {
         double sink = 0;
         using var stream = new AnalyticSignalStream(Channels, 825, BenchFft.Provider(Fft),
-            (ReadOnlySpan<Complex> z, int channels, int count, long first, long runEnd) => sink += z[0].Real);
+            (AnalyticBlock block, long first, long runEnd) => sink += block.Real(0)[0]);
         long total = (long)(Minutes * 60 * Rate);
         for (long done = 0; done < total; done += BlockSamples) stream.Append(_block, BlockSamples);
         stream.CompleteRun();

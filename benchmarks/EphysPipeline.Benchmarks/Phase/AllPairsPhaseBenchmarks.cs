@@ -16,7 +16,7 @@ namespace EphysPipeline.Benchmarks.Phase;
 public class AllPairsPhaseBenchmarks
 {
     private const int Block = 4096;
-    private Complex[] _block = [];
+    private AnalyticBlock _block;
 
     [Params(64, 384)]
     public int Channels { get; set; }
@@ -28,8 +28,9 @@ public class AllPairsPhaseBenchmarks
     public void Setup()
     {
         var rng = new Random(42);
-        _block = new Complex[Channels * Block];
-        for (int i = 0; i < _block.Length; i++) _block[i] = Complex.FromPolarCoordinates(1, (rng.NextDouble() * 2 - 1) * Math.PI);
+        var z = new Complex[Channels * Block];
+        for (int i = 0; i < z.Length; i++) z[i] = Complex.FromPolarCoordinates(1, (rng.NextDouble() * 2 - 1) * Math.PI);
+        _block = AnalyticBlock.FromComplex(z, Channels, Block);
     }
 
     private PairwisePhaseResult Run(bool includeWpli, int threads = 1)
@@ -38,8 +39,7 @@ public class AllPairsPhaseBenchmarks
         for (int done = 0; done < Samples; done += Block)
         {
             int count = Math.Min(Block, Samples - done);
-            if (count == Block) accumulator.Append(_block, Block);
-            else accumulator.Append(_block.AsSpan(0, Channels * count), count);
+            accumulator.Append(count == Block ? _block : _block.Samples(0, count));
         }
         return accumulator.Result();
     }

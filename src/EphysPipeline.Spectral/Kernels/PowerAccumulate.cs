@@ -15,6 +15,28 @@ public static class PowerAccumulate
     /// <summary>destination[k] = re² + im².</summary>
     public static void Write(ReadOnlySpan<Complex> spectrum, Span<double> destination) => Run(spectrum, destination, add: false, 1, scaled: false);
 
+    /// <summary>destination[k] = re[k]² + im[k]² from split parts: the bits of <see cref="Write(ReadOnlySpan{Complex}, Span{double})"/>.</summary>
+    public static void Write(ReadOnlySpan<double> real, ReadOnlySpan<double> imaginary, Span<double> destination)
+    {
+        int n = real.Length;
+        if (imaginary.Length != n) throw new ArgumentException($"{n} real parts, {imaginary.Length} imaginary parts", nameof(imaginary));
+        if (destination.Length < n) throw new ArgumentException("destination shorter than the parts", nameof(destination));
+        ref double x = ref MemoryMarshal.GetReference(real);
+        ref double y = ref MemoryMarshal.GetReference(imaginary);
+        ref double dst = ref MemoryMarshal.GetReference(destination);
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; k <= n - 4; k += 4)
+            {
+                var a = Vector256.LoadUnsafe(ref x, (nuint)k);
+                var b = Vector256.LoadUnsafe(ref y, (nuint)k);
+                (a * a + b * b).StoreUnsafe(ref dst, (nuint)k);
+            }
+        }
+        for (; k < n; k++) destination[k] = real[k] * real[k] + imaginary[k] * imaginary[k];
+    }
+
     /// <summary>destination[k] = weight · (re² + im²): the bits <see cref="AddScaled"/> gives on a zero accumulator.</summary>
     public static void WriteScaled(ReadOnlySpan<Complex> spectrum, double weight, Span<double> destination) =>
         Run(spectrum, destination, add: false, weight, scaled: true);

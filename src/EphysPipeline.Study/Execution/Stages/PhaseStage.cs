@@ -28,7 +28,6 @@ internal sealed class PhaseStage : IBlockStage
     private readonly AnalyticSignalStream? _stream;
     private readonly int _streamChannels;
     private double[] _filteredStore = [];
-    private Complex[] _validPairs = [];
     private long _runStart;
     private bool _runOpen;
     private PairwisePhaseAccumulator?[] _pairs = [];
@@ -188,21 +187,16 @@ internal sealed class PhaseStage : IBlockStage
         return to > from ? ((int)(from - firstSample), (int)(to - from)) : (0, 0);
     }
 
-    private void OnAnalytic(ReadOnlySpan<Complex> all, int streamChannels, int count, long firstSample, long runEnd)
+    // The stream's rows are band-major: band b's channels are rows [b · channels, (b + 1) · channels).
+    private void OnAnalytic(AnalyticBlock all, long firstSample, long runEnd)
     {
         int channels = _context.ChannelCount;
-        int bandStride = channels * count;
+        int count = all.Count;
         for (int b = 0; b < _bands.Count; b++)
         {
             if (_pairs[b] is not { } pairs) continue;
             var (offset, valid) = Within(firstSample, count, runEnd, _bands[b].Trim);
-            if (valid == count) pairs.Append(all.Slice(b * bandStride, bandStride), count);
-            else if (valid > 0)
-            {
-                if (_validPairs.Length < channels * valid) _validPairs = new Complex[channels * valid];
-                for (int c = 0; c < channels; c++) all.Slice(b * bandStride + c * count + offset, valid).CopyTo(_validPairs.AsSpan(c * valid, valid));
-                pairs.Append(_validPairs.AsSpan(0, channels * valid), valid);
-            }
+            if (valid > 0) pairs.Append(all.Rows(b * channels, channels).Samples(offset, valid));
         }
 
         long absolute = _runStart + firstSample;
@@ -218,7 +212,9 @@ internal sealed class PhaseStage : IBlockStage
             {
                 int c = _unitChannel[u];
                 if (c < 0) continue;
-                _spikes[u, sb].Append(all.Slice(b * bandStride + c * count + offset, valid), absolute + offset, _spikeTrains.Spikes(u));
+                int row = b * channels + c;
+                _spikes[u, sb].Append(all.Real(row).Slice(offset, valid), all.Imaginary(row).Slice(offset, valid), absolute + offset,
+                    _spikeTrains.Spikes(u));
             }
         }
 
@@ -231,34 +227,26 @@ internal sealed class PhaseStage : IBlockStage
             var ranges = amplitudeBands.Select(a => a < 0 ? (0, 0)
                 : Within(firstSample, count, runEnd, Math.Max(_bands[phase].Trim, _bands[a].Trim))).ToArray();
             // Channels are independent accumulators: binning runs on the session's threads.
-            unsafe
+            Parallel.For(0, channels, _context.Parallel, c =>
             {
-                fixed (Complex* start = all)
+                // The phase is the same for every amplitude band: one bin per sample, not one per band.
+                var bins = ArrayPool<int>.Shared.Rent(count);
+                var amplitudes = ArrayPool<double>.Shared.Rent(count);
+                int phaseRow = phase * channels + c;
+                if (amplitudeBands.Length > 0) _pac[c, 0].BinIndices(all.Real(phaseRow), all.Imaginary(phaseRow), bins);
+                for (int a = 0; a < amplitudeBands.Length; a++)
                 {
-                    var address = (IntPtr)start;
-                    Parallel.For(0, channels, _context.Parallel, c =>
-                    {
-                        var analytic = (Complex*)address;
-                        // The phase is the same for every amplitude band: one bin per sample, not one per band.
-                        var bins = ArrayPool<int>.Shared.Rent(count);
-                        var amplitudes = ArrayPool<double>.Shared.Rent(count);
-                        var z = new ReadOnlySpan<Complex>(analytic + phase * bandStride + c * count, count);
-                        if (amplitudeBands.Length > 0) _pac[c, 0].BinIndices(z, bins);
-                        for (int a = 0; a < amplitudeBands.Length; a++)
-                        {
-                            var (offset, valid) = ranges[a];
-                            if (valid == 0) continue;
-                            var w = new ReadOnlySpan<Complex>(analytic + amplitudeBands[a] * bandStride + c * count + offset, valid);
-                            var amplitude = amplitudes.AsSpan(0, valid);
-                            PowerAccumulate.Write(w, amplitude);
-                            TensorPrimitives.Sqrt(amplitude, amplitude);   // √(re² + im²), bit for bit
-                            _pac[c, a].Append(bins.AsSpan(offset, valid), amplitude);
-                        }
-                        ArrayPool<int>.Shared.Return(bins);
-                        ArrayPool<double>.Shared.Return(amplitudes);
-                    });
+                    var (offset, valid) = ranges[a];
+                    if (valid == 0) continue;
+                    int row = amplitudeBands[a] * channels + c;
+                    var amplitude = amplitudes.AsSpan(0, valid);
+                    PowerAccumulate.Write(all.Real(row).Slice(offset, valid), all.Imaginary(row).Slice(offset, valid), amplitude);
+                    TensorPrimitives.Sqrt(amplitude, amplitude);   // √(re² + im²), bit for bit
+                    _pac[c, a].Append(bins.AsSpan(offset, valid), amplitude);
                 }
-            }
+                ArrayPool<int>.Shared.Return(bins);
+                ArrayPool<double>.Shared.Return(amplitudes);
+            });
         }
     }
 
