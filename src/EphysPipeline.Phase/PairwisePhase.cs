@@ -42,9 +42,9 @@ public sealed class PairwisePhaseAccumulator
     private readonly (int Row0, int Rows, int Col0, int Cols)[] _gemmTiles;
     private readonly (int First, int End)[] _kernelRows;
     private readonly int[] _workOrder;
-    private readonly Complex[] _unit;     // channels × capacity
-    private readonly double[] _re;        // padded × PlaneStride(capacity)
-    private readonly double[] _im;        // padded × PlaneStride(capacity)
+    private readonly Complex[] _unit;     // channels × capacity (from the scratch)
+    private readonly double[] _re;        // padded × PlaneStride(capacity) (from the scratch)
+    private readonly double[] _im;
     private readonly Complex[] _unitSum;  // channels × channels, upper triangle
     private readonly double[] _imagSum;   // padded × padded, upper triangle
     private readonly double[] _absImagSum;
@@ -56,8 +56,9 @@ public sealed class PairwisePhaseAccumulator
     /// <param name="blockCapacity">Samples processed per matrix update.</param>
     /// <param name="includeWpli">False skips wPLI (most of the work) when only PLV is wanted.</param>
     /// <param name="maxDegreeOfParallelism">Threads for one update; does not change any result bit.</param>
+    /// <param name="scratch">Update buffers shared with accumulators that append at other times; null for its own.</param>
     public PairwisePhaseAccumulator(int channels, IBlasProvider blas, ReadOnlySpan<bool> badChannels = default, int blockCapacity = 4096,
-        bool includeWpli = true, int maxDegreeOfParallelism = 1)
+        bool includeWpli = true, int maxDegreeOfParallelism = 1, PairwisePhaseScratch? scratch = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockCapacity, 1);
@@ -69,17 +70,18 @@ public sealed class PairwisePhaseAccumulator
         _blas = blas;
         _capacity = blockCapacity;
         _parallelism = maxDegreeOfParallelism;
-        _padded = (channels + ImaginaryCrossSums.Tile - 1) / ImaginaryCrossSums.Tile * ImaginaryCrossSums.Tile;
+        _padded = Padded(channels);
         _bad = badChannels.IsEmpty ? new bool[channels] : badChannels.ToArray();
         _reasons = new string?[channels];
         for (int c = 0; c < channels; c++) if (_bad[c]) _reasons[c] = "channel marked bad";
         _gemmTiles = GemmTiles(channels);
         _kernelRows = KernelRowRanges(_padded / ImaginaryCrossSums.Tile);
         _workOrder = WorkOrder(_gemmTiles, _kernelRows, _padded / ImaginaryCrossSums.Tile, includeWpli);
-        _unit = new Complex[channels * blockCapacity];
-        int planeLength = includeWpli ? _padded * PlaneStride(blockCapacity) : 0;
-        _re = new double[planeLength];
-        _im = new double[planeLength];
+        scratch ??= new PairwisePhaseScratch(channels, blockCapacity, includeWpli);
+        if (scratch.Channels != channels || scratch.BlockCapacity != blockCapacity || (includeWpli && !scratch.IncludesWpli))
+            throw new ArgumentException($"scratch for {scratch.Channels} channels × {scratch.BlockCapacity} samples (wPLI {scratch.IncludesWpli}) does not fit {channels} × {blockCapacity} (wPLI {includeWpli})",
+                nameof(scratch));
+        (_unit, _re, _im) = (scratch.Unit, scratch.Re, scratch.Im);
         _unitSum = new Complex[channels * channels];
         _imagSum = new double[includeWpli ? _padded * _padded : 0];
         _absImagSum = new double[includeWpli ? _padded * _padded : 0];
@@ -241,7 +243,7 @@ public sealed class PairwisePhaseAccumulator
     /// (n = 4096 is 32 KiB) fall into the same L1 sets, and the kernel's twelve row streams then evicted each other: the
     /// offset made the kernel 1.7× faster at 384 channels. Layout only; no sum changes.
     /// </summary>
-    private static int PlaneStride(int n) => (n + 511) / 512 * 512 + 8;
+    internal static int PlaneStride(int n) => (n + 511) / 512 * 512 + 8;
 
     /// <summary>Fixed square tiles of the upper triangle, sized by the channel count only.</summary>
     private static (int, int, int, int)[] GemmTiles(int channels)
@@ -273,6 +275,8 @@ public sealed class PairwisePhaseAccumulator
         }
         return [.. ranges];
     }
+
+    internal static int Padded(int channels) => (channels + ImaginaryCrossSums.Tile - 1) / ImaginaryCrossSums.Tile * ImaginaryCrossSums.Tile;
 
     public PairwisePhaseResult Result()
     {
@@ -310,4 +314,32 @@ public sealed class PairwisePhaseAccumulator
         }
         return new PairwisePhaseResult(ch, Samples, plv, wpli, phase, reasons);
     }
+}
+
+/// <summary>
+/// The update buffers of <see cref="PairwisePhaseAccumulator"/>: unit phasors and the wPLI planes (≈ 53 MB at 384
+/// channels × 4096 samples). Accumulators that append one after another, such as one per band fed from one analytic
+/// block, can share one; they must not append at the same time. Sharing changes no result bit.
+/// </summary>
+public sealed class PairwisePhaseScratch
+{
+    public PairwisePhaseScratch(int channels, int blockCapacity = 4096, bool includeWpli = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockCapacity, 1);
+        Channels = channels;
+        BlockCapacity = blockCapacity;
+        IncludesWpli = includeWpli;
+        Unit = new Complex[channels * blockCapacity];
+        int planeLength = includeWpli ? PairwisePhaseAccumulator.Padded(channels) * PairwisePhaseAccumulator.PlaneStride(blockCapacity) : 0;
+        Re = new double[planeLength];
+        Im = new double[planeLength];
+    }
+
+    public int Channels { get; }
+    public int BlockCapacity { get; }
+    public bool IncludesWpli { get; }
+    internal Complex[] Unit { get; }
+    internal double[] Re { get; }
+    internal double[] Im { get; }
 }

@@ -196,6 +196,32 @@ public class PairwisePhaseTests
     }
 
     [Fact]
+    public void AccumulatorsSharingScratchGiveTheBitsOfSeparateOnes()
+    {
+        int channels = 11, n = 900;
+        var first = RandomAnalytic(channels, n, 5);
+        var second = RandomAnalytic(channels, n, 6);
+        var scratch = new PairwisePhaseScratch(channels, 256);
+        var a = new PairwisePhaseAccumulator(channels, OpenBlasProvider.Shared, default, 256, scratch: scratch);
+        var b = new PairwisePhaseAccumulator(channels, OpenBlasProvider.Shared, default, 256, scratch: scratch);
+        for (int at = 0; at < n; at += 300)
+        {
+            a.Append(AnalyticBlock.FromComplex(first, channels, n).Samples(at, 300));
+            b.Append(AnalyticBlock.FromComplex(second, channels, n).Samples(at, 300));
+        }
+        foreach (var (shared, z) in new[] { (a, first), (b, second) })
+        {
+            var alone = new PairwisePhaseAccumulator(channels, OpenBlasProvider.Shared, default, 256);
+            for (int at = 0; at < n; at += 300) alone.Append(AnalyticBlock.FromComplex(z, channels, n).Samples(at, 300));
+            Assert.Equal(alone.Result().Plv.Select(BitConverter.DoubleToInt64Bits), shared.Result().Plv.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(alone.Result().Wpli.Select(BitConverter.DoubleToInt64Bits), shared.Result().Wpli.Select(BitConverter.DoubleToInt64Bits));
+        }
+        Assert.Throws<ArgumentException>(() => new PairwisePhaseAccumulator(channels, OpenBlasProvider.Shared, default, 512, scratch: scratch));
+        Assert.Throws<ArgumentException>(() => new PairwisePhaseAccumulator(channels, OpenBlasProvider.Shared, default, 256,
+            scratch: new PairwisePhaseScratch(channels, 256, includeWpli: false)));
+    }
+
+    [Fact]
     public void AResetAccumulatorGivesTheBitsOfANewOne()
     {
         int channels = 21, n = 1300;

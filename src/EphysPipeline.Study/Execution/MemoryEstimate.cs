@@ -60,7 +60,8 @@ public sealed record MemoryEstimate(long TotalBytes, IReadOnlyList<(string Part,
             long longest = (long)(manifest.Epochs.Select(e => e.End - e.Start).DefaultIfEmpty(0).Max() * rate);
             long cap = (long)(settings.AnalyticMemoryMb * (1 << 20)) / Math.Max(1, 16L * analyticBands * channels);
             long window = Math.Min(longest, Math.Max(MinimumAnalyticWindow, cap));
-            parts.Add(("analytic stream", 24L * analyticBands * channels * window));
+            // The window's input and Hilbert planes; consumers read them in place.
+            parts.Add(("analytic stream", 16L * analyticBands * channels * window));
         }
         long managed = parts.Where(p => p.Item1 is not ("runtime" or "sample blocks")).Sum(p => p.Item2);
         long total = Runtime + blockBytes + (long)(managed * Headroom);

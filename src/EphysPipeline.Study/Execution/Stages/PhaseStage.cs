@@ -108,7 +108,12 @@ internal sealed class PhaseStage : IBlockStage
         var blas = _context.Backends.Blas;
         // Built for the first epoch, reset for the next ones.
         if (_pairs.Length != _bands.Count)
-            _pairs = _bands.Select(b => _settings.Bands.Contains(b.Name) && channels >= 2 ? new PairwisePhaseAccumulator(channels, blas, maxDegreeOfParallelism: _context.Workers) : null).ToArray();
+        {
+            // The bands append one after another: one set of update buffers serves them all.
+            var scratch = channels >= 2 ? new PairwisePhaseScratch(channels) : null;
+            _pairs = _bands.Select(b => scratch is not null && _settings.Bands.Contains(b.Name)
+                ? new PairwisePhaseAccumulator(channels, blas, maxDegreeOfParallelism: _context.Workers, scratch: scratch) : null).ToArray();
+        }
         else foreach (var accumulator in _pairs) accumulator?.Reset();
         var spikeBands = _settings.SpikeField.Enabled ? _settings.SpikeField.Bands : [];
         _spikes = new SpikeFieldAccumulator[_units.Count, spikeBands.Count];
