@@ -23,12 +23,8 @@ public readonly struct AnalyticBlock
         long end = channels == 0 ? 0 : offset + (long)(channels - 1) * stride + count;
         if (end > real.Length || end > imaginary.Length)
             throw new ArgumentException($"{channels} rows of {count} samples at stride {stride} from {offset} exceed planes of {real.Length} and {imaginary.Length}");
-        _re = real;
-        _im = imaginary;
-        _offset = offset;
-        Channels = channels;
-        Count = count;
-        Stride = stride;
+        (_re, _im, _offset) = (real, imaginary, offset);
+        (Channels, Count, Stride) = (channels, count, stride);
     }
 
     public int Channels { get; }

@@ -218,7 +218,8 @@ public sealed class AnalyticSignalStream : IDisposable
     /// <summary>Per-channel copies below this many samples in all stay on the calling thread.</summary>
     private const long ParallelCopySamples = 1 << 16;
 
-    // The copies between the caller's block and the buffers are most of the stream's own work at many channels: they run on the stream's threads, one channel per item.
+    // The copies between the caller's block and the buffers are most of the stream's own work at many channels: they
+    // run on the stream's threads, one channel per item.
     private void ForEachChannel(int samplesPerChannel, Action<int> body) =>
         WorkSplit.For(Channels, (long)samplesPerChannel * Channels < ParallelCopySamples ? 1 : _parallelism, body);
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics;
 using System.Numerics.Tensors;
 using EphysPipeline.Core;
 using EphysPipeline.Phase;
