@@ -128,18 +128,24 @@ public sealed class PairwisePhaseAccumulator
         // Channels are independent: unit phasors and planes are filled on the update's threads.
         WorkSplit.For(Channels, _parallelism, c =>
         {
-            Normalise(slice.Real(c), slice.Imaginary(c), c, n);
+            // A bad channel adds zeros: no phasor, no imaginary part.
+            bool bad = _bad[c];
+            var unit = _unit.AsSpan(c * n, n);
+            if (bad) unit.Clear();
+            else Normalise(slice.Real(c), slice.Imaginary(c), unit);
             if (!IncludesWpli) return;
             var re = _re.AsSpan(c * stride, n);
             var im = _im.AsSpan(c * stride, n);
-            if (_bad[c])
+            if (bad)
             {
                 re.Clear();
                 im.Clear();
-                return;
             }
-            slice.Real(c).CopyTo(re);
-            slice.Imaginary(c).CopyTo(im);
+            else
+            {
+                slice.Real(c).CopyTo(re);
+                slice.Imaginary(c).CopyTo(im);
+            }
         });
         if (IncludesWpli)
         {
@@ -151,15 +157,9 @@ public sealed class PairwisePhaseAccumulator
         Samples += n;
     }
 
-    private void Normalise(ReadOnlySpan<double> re, ReadOnlySpan<double> im, int c, int n)
+    private static void Normalise(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<Complex> unit)
     {
-        var unit = _unit.AsSpan(c * n, n);
-        if (_bad[c])
-        {
-            unit.Clear();
-            return;
-        }
-        int t = 0;
+        int n = unit.Length, t = 0;
         if (Avx.IsSupported)
         {
             // Four samples per vector pair, each lane the scalar loop's own operations: re² + im², √, ÷; then interleaved.
@@ -245,6 +245,9 @@ public sealed class PairwisePhaseAccumulator
     /// </summary>
     internal static int PlaneStride(int n) => (n + 511) / 512 * 512 + 8;
 
+    /// <summary>Channels rounded up to whole wPLI kernel tiles.</summary>
+    internal static int Padded(int channels) => (channels + ImaginaryCrossSums.Tile - 1) / ImaginaryCrossSums.Tile * ImaginaryCrossSums.Tile;
+
     /// <summary>Fixed square tiles of the upper triangle, sized by the channel count only.</summary>
     private static (int, int, int, int)[] GemmTiles(int channels)
     {
@@ -275,8 +278,6 @@ public sealed class PairwisePhaseAccumulator
         }
         return [.. ranges];
     }
-
-    internal static int Padded(int channels) => (channels + ImaginaryCrossSums.Tile - 1) / ImaginaryCrossSums.Tile * ImaginaryCrossSums.Tile;
 
     public PairwisePhaseResult Result()
     {

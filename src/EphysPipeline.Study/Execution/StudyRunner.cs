@@ -151,7 +151,6 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         analyzer.StageChanged += stage => reporter.SessionStage(spec.Id, stage);
         SessionResult result;
         SessionFailure? failure = null;
-        bool alone;
         Interlocked.Increment(ref _analysing);
         try
         {
@@ -166,9 +165,8 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         }
         finally
         {
-            alone = Interlocked.Decrement(ref _analysing) == 0;
+            if (Interlocked.Decrement(ref _analysing) == 0) ReleaseAnalysisMemory();
         }
-        if (alone) ReleaseAnalysisMemory();
         var record = new SessionRecord(spec.Id, failure is null ? "ok" : "failed", failure?.Stage ?? "", failure?.Reason ?? "",
             fingerprint, Math.Round(clock.Elapsed.TotalSeconds, 3), warnings,
             result.Timings.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => Math.Round(t.Value.TotalSeconds, 4)),
