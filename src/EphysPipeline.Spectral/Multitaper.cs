@@ -27,6 +27,7 @@ public sealed class MultitaperEstimator : IDisposable
     private readonly IRealFft? _fft;
     private readonly double[][] _tapers = [];
     private readonly double[] _eigenvalues = [];
+    private readonly double[] _rootEigenvalues = [];
     private readonly double[] _frequencies;
     private readonly string? _setupProblem;
     private readonly double[] _centred;
@@ -56,6 +57,7 @@ public sealed class MultitaperEstimator : IDisposable
         if (keep.Length == 0) keep = [Array.IndexOf(dpss.Ratios, dpss.Ratios.Max())];
         _tapers = keep.Select(k => dpss.Tapers[k]).ToArray();
         _eigenvalues = keep.Select(k => dpss.Ratios[k]).ToArray();
+        _rootEigenvalues = _eigenvalues.Select(Math.Sqrt).ToArray();
         _fft = fft.CreateReal(length);
         // MNE falls back to fixed weights below three tapers.
         Adaptive = Options.Adaptive && _tapers.Length >= 3;
@@ -72,6 +74,7 @@ public sealed class MultitaperEstimator : IDisposable
         Adaptive = from.Adaptive;
         _tapers = from._tapers;
         _eigenvalues = from._eigenvalues;
+        _rootEigenvalues = from._rootEigenvalues;
         _frequencies = from._frequencies;
         _setupProblem = from._setupProblem;
         _centred = new double[Length];
@@ -94,18 +97,35 @@ public sealed class MultitaperEstimator : IDisposable
     public int TaperCount => _tapers.Length;
     public IReadOnlyList<double> Eigenvalues => _eigenvalues;
 
+    /// <summary>The frequency of each PSD bin (Length / 2 + 1 of them).</summary>
+    public ReadOnlySpan<double> Frequencies => _frequencies;
+
     public MultitaperSpectrum Compute(ReadOnlySpan<double> signal)
     {
+        var psd = new double[_frequencies.Length];
+        string? problem = ComputeInto(signal, psd);
+        if (problem is not null) return Invalid(problem);
+        var spectrum = new PowerSpectrum(SampleRate, (double[])_frequencies.Clone(), psd, 1, null);
+        return new MultitaperSpectrum(spectrum, HalfBandwidth, (double[])_eigenvalues.Clone(), Adaptive);
+    }
+
+    /// <summary>
+    /// The PSD of one window written into <paramref name="psd"/> (one value per <see cref="Frequencies"/> bin): null,
+    /// or why the window has no PSD (then <paramref name="psd"/> holds nothing meaningful). With fixed weights it
+    /// allocates nothing, so a caller that sums windows keeps no garbage per window.
+    /// </summary>
+    public string? ComputeInto(ReadOnlySpan<double> signal, Span<double> psd)
+    {
         if (signal.Length != Length) throw new ArgumentException($"estimator built for {Length} samples, got {signal.Length}", nameof(signal));
-        if (_setupProblem is not null) return Invalid(_setupProblem);
+        if (psd.Length != _frequencies.Length) throw new ArgumentException($"PSD needs {_frequencies.Length} bins, got {psd.Length}", nameof(psd));
+        if (_setupProblem is not null) return _setupProblem;
         double sum = System.Numerics.Tensors.TensorPrimitives.Sum(signal);
-        if (!double.IsFinite(sum)) return Invalid("signal contains NaN or infinite samples");
+        if (!double.IsFinite(sum)) return "signal contains NaN or infinite samples";
         System.Numerics.Tensors.TensorPrimitives.Subtract(signal, sum / Length, _centred);
 
         int bins = _frequencies.Length;
         double rootHalf = Math.Sqrt(0.5);
-        var fixedWeights = _eigenvalues.Select(Math.Sqrt).ToArray();
-        var psd = new double[bins];
+        var fixedWeights = _rootEigenvalues;
         var fft = _fft!;
         var tapered = fft.RealBuffer;
         var taperSpectrum = fft.SpectrumBuffer;
@@ -119,15 +139,14 @@ public sealed class MultitaperEstimator : IDisposable
             taperSpectrum[0] *= rootHalf;
             if (Length % 2 == 0) taperSpectrum[bins - 1] *= rootHalf;
             if (Adaptive) taperSpectrum.CopyTo(_spectra[k]);
-            // The first taper writes (0 + p is p): a fresh array's first touch is then a write, not a read-add-write.
+            // The first taper writes (0 + p is p), so the buffer needs no clearing.
             else if (k == 0) PowerAccumulate.WriteScaled(taperSpectrum, fixedWeights[k] * fixedWeights[k], psd);
             else PowerAccumulate.AddScaled(taperSpectrum, fixedWeights[k] * fixedWeights[k], psd);
         }
         if (Adaptive) AdaptiveCombine(psd, fixedWeights);
         else Scale(psd, fixedWeights);
         System.Numerics.Tensors.TensorPrimitives.Divide(psd, SampleRate, psd);
-        var spectrum = new PowerSpectrum(SampleRate, (double[])_frequencies.Clone(), psd, 1, null);
-        return new MultitaperSpectrum(spectrum, HalfBandwidth, (double[])_eigenvalues.Clone(), Adaptive);
+        return null;
     }
 
     // psd[f] = 2 · Σ_k |w_k X_k(f)|² / Σ_k w_k² (MNE _psd_from_mt), with weights shared across frequencies.
@@ -147,7 +166,7 @@ public sealed class MultitaperEstimator : IDisposable
     }
 
     // Thomson's adaptive weights, iterated as MNE's _psd_from_mt_adaptive (global convergence test across bins).
-    private void AdaptiveCombine(double[] psd, double[] rootEigenvalues)
+    private void AdaptiveCombine(Span<double> psd, double[] rootEigenvalues)
     {
         int bins = psd.Length, tapers = _tapers.Length;
         Combine(_spectra, rootEigenvalues, psd);
@@ -195,7 +214,7 @@ public sealed class MultitaperEstimator : IDisposable
             }
             (previous, weights) = (weights, previous);
         }
-        estimate.CopyTo(psd, 0);
+        estimate.CopyTo(psd);
     }
 
     private MultitaperSpectrum Invalid(string reason) =>

@@ -51,6 +51,31 @@ public class MultitaperTests
     }
 
     [Fact]
+    public void ComputeIntoAReusedBufferGivesComputesBitsAndAllocatesNothingWithFixedWeights()
+    {
+        foreach (bool adaptive in new[] { false, true })
+        {
+            using var estimator = new MultitaperEstimator(4000, TestData.Fs, TestBackends.Fft, new MultitaperOptions(Bandwidth: 4.0, Adaptive: adaptive));
+            Assert.Equal(estimator.Compute(PairHead(0)).Spectrum.Frequencies, estimator.Frequencies.ToArray());
+            var psd = new double[estimator.Frequencies.Length];
+            psd.AsSpan().Fill(double.NaN);
+            for (int ch = 0; ch < 2; ch++)
+            {
+                var signal = PairHead(ch);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                Assert.Null(estimator.ComputeInto(signal, psd));
+                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                if (!adaptive) Assert.Equal(0, allocated);
+                Assert.Equal(estimator.Compute(signal).Spectrum.Power, psd);
+            }
+            var bad = PairHead(0).ToArray();
+            bad[7] = double.NaN;
+            Assert.Equal("signal contains NaN or infinite samples", estimator.ComputeInto(bad, psd));
+            Assert.Throws<ArgumentException>(() => estimator.ComputeInto(bad, new double[psd.Length - 1]));
+        }
+    }
+
+    [Fact]
     public void AdaptiveWeightsMatchMne()
     {
         var expected = TestData.ExtraExpect("mt_adaptive_pair4000_bw4").Rows();

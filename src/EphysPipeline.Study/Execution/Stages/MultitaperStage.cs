@@ -14,6 +14,8 @@ internal sealed class MultitaperStage : IBlockStage
     private readonly MultitaperEstimator[] _estimators;
     private readonly int _window;
     private readonly double[][] _buffers;
+    private readonly double[][] _psd;
+    private readonly double[] _binFrequencies;
     private readonly int[] _filled;
     private readonly double[][] _sums;
     private readonly int[] _windows;
@@ -32,6 +34,9 @@ internal sealed class MultitaperStage : IBlockStage
         _estimators = [first, .. Enumerable.Range(1, Math.Max(1, Math.Min(context.Threads, context.ChannelCount)) - 1)
             .Select(_ => first.ForAnotherThread(context.Backends.Fft))];
         _buffers = Enumerable.Range(0, context.ChannelCount).Select(_ => new double[_window]).ToArray();
+        // One window's PSD per worker: windows are summed from it, so the pass makes no garbage per window.
+        _binFrequencies = first.Frequencies.ToArray();
+        _psd = _estimators.Select(_ => new double[_binFrequencies.Length]).ToArray();
         _filled = new int[context.ChannelCount];
         _sums = new double[context.ChannelCount][];
         _windows = new int[context.ChannelCount];
@@ -47,7 +52,8 @@ internal sealed class MultitaperStage : IBlockStage
     {
         Array.Clear(_filled);
         Array.Clear(_windows);
-        Array.Clear(_sums);
+        // Each channel's sums are kept for the next epoch; a channel with no window yet holds stale sums, which
+        // AddWindow clears at its first window.
     }
 
     public void Consume(Block block) =>
@@ -64,30 +70,41 @@ internal sealed class MultitaperStage : IBlockStage
                     _filled[c] += take;
                     samples = samples[take..];
                     if (_filled[c] < _window) continue;
-                    AddWindow(c, _estimators[worker].Compute(_buffers[c]).Spectrum);
+                    if (_estimators[worker].ComputeInto(_buffers[c], _psd[worker]) is null) AddWindow(c, _psd[worker]);
                     _filled[c] = 0;
                 }
             }
         });
 
-    private void AddWindow(int c, PowerSpectrum spectrum)
+    private void AddWindow(int c, ReadOnlySpan<double> psd)
     {
-        if (!spectrum.IsValid) return;
-        _frequencies = spectrum.Frequencies;
-        var sum = _sums[c] ??= new double[spectrum.Power.Length];
-        for (int k = 0; k < sum.Length; k++) sum[k] += spectrum.Power[k];
+        _frequencies = _binFrequencies;
+        var sum = _sums[c] ??= new double[psd.Length];
+        if (_windows[c] == 0) Array.Clear(sum);
+        for (int k = 0; k < sum.Length; k++) sum[k] += psd[k];
         _windows[c]++;
     }
 
     public void EndEpoch(EpochPlan epoch, SessionResult result)
     {
-        var spectra = new PowerSpectrum?[_context.ChannelCount];
-        for (int c = 0; c < spectra.Length; c++)
+        // The epoch's PSDs go straight into the rows written out; band power reads each through one reused mean.
+        var values = _frequencies.Length == 0 ? null : new double[_context.ChannelCount * _frequencies.Length];
+        var mean = new double[_binFrequencies.Length];
+        for (int c = 0; c < _context.ChannelCount; c++)
         {
             var channel = _context.Channels[c];
-            PowerSpectrum? psd = _windows[c] == 0 ? null
-                : new PowerSpectrum(_context.SampleRate, _frequencies, _sums[c].Select(v => v / _windows[c]).ToArray(), _windows[c], null);
-            spectra[c] = psd;
+            PowerSpectrum? psd = null;
+            if (_windows[c] > 0)
+            {
+                for (int k = 0; k < mean.Length; k++) mean[k] = _sums[c][k] / _windows[c];
+                psd = new PowerSpectrum(_context.SampleRate, _frequencies, mean, _windows[c], null);
+            }
+            if (values is not null)
+            {
+                var row = values.AsSpan(c * _frequencies.Length, _frequencies.Length);
+                if (psd is not null) mean.CopyTo(row);
+                else row.Fill(double.NaN);
+            }
             string? why = psd is null ? $"no clean {_context.Config.Spectral.Multitaper.WindowS} s window in the epoch" : null;
             foreach (var band in _bands)
             {
@@ -99,14 +116,7 @@ internal sealed class MultitaperStage : IBlockStage
                     relative.Value, _windows[c], relative.Reason ?? "ok"));
             }
         }
-        if (_frequencies.Length == 0) return;
-        var values = new double[spectra.Length * _frequencies.Length];
-        for (int c = 0; c < spectra.Length; c++)
-        {
-            var row = values.AsSpan(c * _frequencies.Length, _frequencies.Length);
-            if (spectra[c] is { } psd) psd.Power.CopyTo(row);
-            else row.Fill(double.NaN);
-        }
+        if (values is null) return;
         result.Spectra.Add(new SpectralArray($"psd_mt_{epoch.Name}", _frequencies, null,
             _context.Channels.Select(ch => ch.ElectrodeId).ToArray(), _context.Channels.Select(ch => ch.Region).ToArray(), values) { Epoch = epoch.Name });
     }
