@@ -15,13 +15,12 @@ internal sealed class MultitaperStage : IBlockStage
     private readonly int _window;
     private readonly double[][] _buffers;
     private readonly double[][] _psd;
-    private readonly double[] _binFrequencies;
     private readonly int[] _filled;
     private readonly double[][] _sums;
     private readonly int[] _windows;
     private readonly Band[] _bands;
     private readonly Band _total;
-    private double[] _frequencies = [];
+    private readonly double[] _frequencies;
 
     public MultitaperStage(StageContext context)
     {
@@ -35,8 +34,8 @@ internal sealed class MultitaperStage : IBlockStage
             .Select(_ => first.ForAnotherThread(context.Backends.Fft))];
         _buffers = Enumerable.Range(0, context.ChannelCount).Select(_ => new double[_window]).ToArray();
         // One window's PSD per worker: windows are summed from it, so the pass makes no garbage per window.
-        _binFrequencies = first.Frequencies.ToArray();
-        _psd = _estimators.Select(_ => new double[_binFrequencies.Length]).ToArray();
+        _frequencies = first.Frequencies.ToArray();
+        _psd = _estimators.Select(_ => new double[_frequencies.Length]).ToArray();
         _filled = new int[context.ChannelCount];
         _sums = new double[context.ChannelCount][];
         _windows = new int[context.ChannelCount];
@@ -78,7 +77,6 @@ internal sealed class MultitaperStage : IBlockStage
 
     private void AddWindow(int c, ReadOnlySpan<double> psd)
     {
-        _frequencies = _binFrequencies;
         var sum = _sums[c] ??= new double[psd.Length];
         if (_windows[c] == 0) Array.Clear(sum);
         for (int k = 0; k < sum.Length; k++) sum[k] += psd[k];
@@ -88,8 +86,9 @@ internal sealed class MultitaperStage : IBlockStage
     public void EndEpoch(EpochPlan epoch, SessionResult result)
     {
         // The epoch's PSDs go straight into the rows written out; band power reads each through one reused mean.
-        var values = _frequencies.Length == 0 ? null : new double[_context.ChannelCount * _frequencies.Length];
-        var mean = new double[_binFrequencies.Length];
+        // The spectra are written once any channel has had a window in this or an earlier epoch (its sums exist).
+        var values = Array.TrueForAll(_sums, s => s is null) ? null : new double[_context.ChannelCount * _frequencies.Length];
+        var mean = new double[_frequencies.Length];
         for (int c = 0; c < _context.ChannelCount; c++)
         {
             var channel = _context.Channels[c];
