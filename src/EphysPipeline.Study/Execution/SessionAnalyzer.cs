@@ -22,7 +22,8 @@ public sealed class SessionAnalyzer(
     int threads,
     ComputeBackends backends,
     Action<double> progress,
-    Action<string> warn)
+    Action<string> warn,
+    Action? passEnded = null)
 {
     /// <summary>The stage the analysis is in (reported with a failure).</summary>
     public string Stage
@@ -81,6 +82,7 @@ public sealed class SessionAnalyzer(
         try
         {
             Pass(recording, prepared.Artifacts, epochs, stages, result, Progress());
+            EndPass(stages);
             foreach (var stage in stages) Timed(result, stage, () => stage.Finish(result));
         }
         finally
@@ -98,6 +100,7 @@ public sealed class SessionAnalyzer(
                 try
                 {
                     Pass(recording, state.Excluded, passes[i], stateStages, inState, Progress());
+                    EndPass(stateStages);
                     foreach (var stage in stateStages) Timed(inState, stage, () => stage.Finish(inState));
                 }
                 finally
@@ -108,6 +111,12 @@ public sealed class SessionAnalyzer(
             MergeState(result, inState, state, epochs, passes[i], recording.SampleRate);
         }
         return result;
+    }
+
+    private void EndPass(List<IBlockStage> stages)
+    {
+        foreach (var stage in stages) stage.EndPass();
+        passEnded?.Invoke();
     }
 
     /// <summary>

@@ -146,7 +146,8 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
         var clock = Stopwatch.StartNew();
         var warnings = new List<string>();
         var analyzer = new SessionAnalyzer(manifest, config, budget, threads, backends, fraction => reporter.SessionProgress(spec.Id, fraction),
-            warning => { warnings.Add(warning); reporter.Warning(spec.Id, warning); });
+            warning => { warnings.Add(warning); reporter.Warning(spec.Id, warning); },
+            passEnded: () => { if (Volatile.Read(ref _analysing) == 1) ReleaseAnalysisMemory(); });
         reporter.SessionStage(spec.Id, analyzer.Stage);
         analyzer.StageChanged += stage => reporter.SessionStage(spec.Id, stage);
         SessionResult result;
@@ -180,8 +181,9 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
     }
 
     /// <summary>
-    /// The analysis' blocks, analytic stream and accumulators (GBs at 384 channels) are garbage once it returns; a
-    /// compacting collection gives them back before the outputs are built, so writing does not add to them. Only when
+    /// The analysis' blocks, analytic stream and accumulators (GBs at 384 channels) are garbage once a pass ends; a
+    /// compacting collection gives them back before the outputs are assembled and again before they are written, so
+    /// neither adds to them. Only when
     /// no other session of this process is analysing (a worker runs one at a time; --in-process runs several): the
     /// collection stops every thread and would compact the others' live data.
     /// </summary>

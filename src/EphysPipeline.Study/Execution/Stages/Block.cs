@@ -84,6 +84,9 @@ internal interface IBlockStage : IDisposable
     /// <summary>Stages with a whole-session view (the spectrogram) see blocks between epochs too.</summary>
     bool WantsAllBlocks => false;
 
+    /// <summary>Called once after the pass's last block, before <see cref="Finish"/>: drops what only the pass needs.</summary>
+    void EndPass() { }
+
     /// <summary>Called once after the pass.</summary>
     void Finish(SessionResult result) { }
 }

@@ -24,7 +24,7 @@ internal sealed class PhaseStage : IBlockStage
     private readonly SpikeTrainStore? _spikeTrains;
     private readonly int[] _unitChannel;
     private readonly string?[] _unitProblem;
-    private readonly AnalyticSignalStream? _stream;
+    private AnalyticSignalStream? _stream;
     private readonly int _streamChannels;
     private double[] _filteredStore = [];
     private long _runStart;
@@ -338,6 +338,18 @@ internal sealed class PhaseStage : IBlockStage
         var ca = _context.Channels[a];
         var cb = _context.Channels[b];
         result.Pairs.Add(new PairRow(epoch.Name, band, measure, ca.ElectrodeId, cb.ElectrodeId, ca.Region, cb.Region, value));
+    }
+
+    // The stream, the band-passed store and the cross-spectral sums are most of a 384-channel session's memory: let
+    // them go before the outputs are assembled and written.
+    public void EndPass()
+    {
+        _stream?.Dispose();
+        _segments?.Dispose();
+        _stream = null;
+        _segments = null;
+        _filteredStore = [];
+        _pairs = [];
     }
 
     public void Dispose()
