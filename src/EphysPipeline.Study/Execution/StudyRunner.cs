@@ -183,9 +183,8 @@ public sealed class StudyRunner(StudyManifest manifest, AnalysisConfig config, C
     /// <summary>
     /// The analysis' blocks, analytic stream and accumulators (GBs at 384 channels) are garbage once a pass ends; a
     /// compacting collection gives them back before the outputs are assembled and again before they are written, so
-    /// neither adds to them. Only when
-    /// no other session of this process is analysing (a worker runs one at a time; --in-process runs several): the
-    /// collection stops every thread and would compact the others' live data.
+    /// neither adds to them. Only when no other session of this process is analysing (a worker runs one at a time;
+    /// --in-process runs several): the collection stops every thread and would compact the others' live data.
     /// </summary>
     private static void ReleaseAnalysisMemory()
     {
