@@ -125,7 +125,6 @@ public sealed class MultitaperEstimator : IDisposable
 
         int bins = _frequencies.Length;
         double rootHalf = Math.Sqrt(0.5);
-        var fixedWeights = _rootEigenvalues;
         var fft = _fft!;
         var tapered = fft.RealBuffer;
         var taperSpectrum = fft.SpectrumBuffer;
@@ -140,11 +139,11 @@ public sealed class MultitaperEstimator : IDisposable
             if (Length % 2 == 0) taperSpectrum[bins - 1] *= rootHalf;
             if (Adaptive) taperSpectrum.CopyTo(_spectra[k]);
             // The first taper writes (0 + p is p), so the buffer needs no clearing.
-            else if (k == 0) PowerAccumulate.WriteScaled(taperSpectrum, fixedWeights[k] * fixedWeights[k], psd);
-            else PowerAccumulate.AddScaled(taperSpectrum, fixedWeights[k] * fixedWeights[k], psd);
+            else if (k == 0) PowerAccumulate.WriteScaled(taperSpectrum, _rootEigenvalues[k] * _rootEigenvalues[k], psd);
+            else PowerAccumulate.AddScaled(taperSpectrum, _rootEigenvalues[k] * _rootEigenvalues[k], psd);
         }
-        if (Adaptive) AdaptiveCombine(psd, fixedWeights);
-        else Scale(psd, fixedWeights);
+        if (Adaptive) AdaptiveCombine(psd, _rootEigenvalues);
+        else Scale(psd, _rootEigenvalues);
         System.Numerics.Tensors.TensorPrimitives.Divide(psd, SampleRate, psd);
         return null;
     }

@@ -354,8 +354,7 @@ internal sealed class PhaseStage : IBlockStage
 
     public void Dispose()
     {
-        _stream?.Dispose();
-        _segments?.Dispose();
+        EndPass();
         foreach (var band in _bands)
             foreach (var f in band.Filters) f.Dispose();
     }
