@@ -203,18 +203,21 @@ public sealed class SessionAnalyzer(
         var channels = Enumerable.Range(0, recording.Channels.Count).ToArray();
         long first = plan[0].Start, last = plan[^1].Stop;
 
-        // Two blocks: with ReadAheadThreads or more, the next one is read (HDF5, decoding, preprocessing filters) while
-        // the stages analyse this one. With fewer, the stages keep every thread busy and reading alongside only added
-        // time and memory (measured on 2 cores), so each block is read when it is needed.
-        var blocks = new[] { new Block(), new Block() };
+        // With ReadAheadThreads or more, the next block is read (HDF5, decoding, preprocessing filters) while the stages
+        // analyse this one, so there are two. With fewer, the stages keep every thread busy and reading alongside only
+        // added time and memory (measured on 2 cores): each block is read when it is needed, into the one buffer.
+        // Sized once for the longest block, so no shorter first block leaves its array behind as garbage.
+        bool readAhead = threads >= ReadAheadThreads;
+        long longest = plan.Max(p => Block.ExtendedLength(recording, p.Start, (int)(p.Stop - p.Start), margin));
+        var blocks = Enumerable.Range(0, readAhead ? 2 : 1).Select(_ => new Block(checked((int)(channels.Length * longest)))).ToArray();
         TimeSpan Read(int k)
         {
             var clock = Stopwatch.StartNew();
             var (start, stop, epoch) = plan[k];
-            blocks[k % 2].Load(recording, channels, start, (int)(stop - start), margin, epoch, artifacts);
+            blocks[k % blocks.Length].Load(recording, channels, start, (int)(stop - start), margin, epoch, artifacts);
             return clock.Elapsed;
         }
-        Task<TimeSpan> Load(int k) => threads >= ReadAheadThreads ? Task.Run(() => Read(k)) : new Task<TimeSpan>(() => Read(k));
+        Task<TimeSpan> Load(int k) => readAhead ? Task.Run(() => Read(k)) : new Task<TimeSpan>(() => Read(k));
         var pending = Load(0);
         EpochPlan? current = null;
         long lastPieceEnd = -1;
@@ -236,7 +239,7 @@ public sealed class SessionAnalyzer(
                 var loaded = pending.GetAwaiter().GetResult();
                 result.AddTime("read", wait.Elapsed);
                 result.AddTime("read (prefetched)", loaded);
-                var block = blocks[k % 2];
+                var block = blocks[k % blocks.Length];
                 if (k + 1 < plan.Count) pending = Load(k + 1);
                 foreach (var run in artifacts.CleanRuns(position, next))
                 {

@@ -18,7 +18,10 @@ internal readonly record struct Piece(long Start, int Count, bool NewRun);
 /// </summary>
 internal sealed class Block
 {
-    public double[] Data { get; private set; } = [];
+    /// <param name="capacity">Samples to allocate up front (every channel, margins included); Load grows past it if needed.</param>
+    public Block(int capacity = 0) => Data = capacity == 0 ? [] : new double[capacity];
+
+    public double[] Data { get; private set; }
     public int Channels { get; private set; }
     public long Start { get; private set; }
     public int Count { get; private set; }
@@ -38,8 +41,8 @@ internal sealed class Block
         Channels = channels.Length;
         Start = start;
         Count = count;
-        Left = (int)Math.Min(margin, start);
-        Right = (int)Math.Min(margin, recording.SampleCount - (start + count));
+        Left = LeftMargin(start, margin);
+        Right = RightMargin(recording, start, count, margin);
         Epoch = epoch;
         int needed = Channels * Stride;
         if (Data.Length < needed) Data = new double[needed];
@@ -56,6 +59,15 @@ internal sealed class Block
         }
         Pieces.Clear();
     }
+
+    /// <summary>Samples per channel of the block [start, start + count) with its margins.</summary>
+    public static long ExtendedLength(IRecording recording, long start, int count, int margin) =>
+        LeftMargin(start, margin) + count + RightMargin(recording, start, count, margin);
+
+    private static int LeftMargin(long start, int margin) => (int)Math.Min(margin, start);
+
+    private static int RightMargin(IRecording recording, long start, int count, int margin) =>
+        (int)Math.Min(margin, recording.SampleCount - (start + count));
 
     /// <summary>Samples [start, start + count) of channel c (absolute sample indices, inside the margins).</summary>
     public ReadOnlySpan<double> Samples(int channel, long start, int count) =>
