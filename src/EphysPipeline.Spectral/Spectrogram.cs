@@ -23,6 +23,17 @@ public sealed record SpectrogramOptions
     public static SpectrogramOptions Default(double sampleRate) => new(WelchOptions.Default(sampleRate));
 
     public WelchOptions Welch { get; }
+
+    /// <summary>
+    /// Highest frequency the frames hold (Hz; null: every Welch bin up to Nyquist). Bins above it are never kept, so a
+    /// frame's memory is its kept bins; the kept bins are the same bits as without the limit.
+    /// </summary>
+    public double? MaxFrequency { get; init; }
+
+    /// <summary>Bins per frame: the Welch bins at or below <see cref="MaxFrequency"/>.</summary>
+    public int Bins => MaxFrequency is not double max ? Welch.Bins
+        : PowerSpectrum.BinFrequencies(Welch.Bins, Welch.Resolution).Count(f => f <= max);
+
     public double WindowSeconds { get; }
     public double StepSeconds { get; }
     public int WindowSamples { get; }
@@ -66,7 +77,7 @@ public sealed class SpectrogramAccumulator : IDisposable
             _welch = new WelchAccumulator(w, fft);
             _window = new double[options.WindowSamples];
         }
-        Frequencies = PowerSpectrum.BinFrequencies(options.Welch.Bins, options.Welch.Resolution);
+        Frequencies = PowerSpectrum.BinFrequencies(options.Bins, options.Welch.Resolution);
     }
 
     public SpectrogramOptions Options { get; }
@@ -165,7 +176,9 @@ public sealed class SpectrogramAccumulator : IDisposable
     {
         _welch!.Reset();
         _welch.Append(_window);
-        AddFrame(_position - _window.Length, _welch.Result());
+        var full = _welch.Result();
+        AddFrame(_position - _window.Length, full.Power.Length == Frequencies.Length ? full
+            : full with { Frequencies = Frequencies, Power = full.Power[..Frequencies.Length] });
     }
 
     private void AddFrame(long start, PowerSpectrum frame)
@@ -199,7 +212,7 @@ public sealed class SpectrogramAccumulator : IDisposable
             _owner = owner;
             var o = owner.Options;
             _segmenter = new WelchSegmenter(o.Welch.SegmentLength, o.Welch.Overlap, fft);
-            _bins = o.Welch.Bins;
+            _bins = o.Bins;
             _perWindow = (o.WindowSamples - o.Welch.SegmentLength) / o.Welch.Step + 1;
             _perStep = o.StepSamples / o.Welch.Step;
             _rows = new double[_perWindow * _bins];
@@ -224,7 +237,7 @@ public sealed class SpectrogramAccumulator : IDisposable
             int slot = (int)(_run % _perWindow);
             _finite[slot] = finite;
             _starts[slot] = startSample;
-            if (finite) PowerAccumulate.Write(spectrum, _rows.AsSpan(slot * _bins, _bins));
+            if (finite) PowerAccumulate.Write(spectrum[.._bins], _rows.AsSpan(slot * _bins, _bins));
             _run++;
             if (_run < _perWindow || (_run - _perWindow) % _perStep != 0) return;
             // Σ|X|² over the frame's finite segments, oldest first (WelchAccumulator's order: 0 + p₁ + p₂ + …).
@@ -240,7 +253,7 @@ public sealed class SpectrogramAccumulator : IDisposable
             long start = _starts[(int)((_run - _perWindow) % _perWindow)];
             var o = _owner.Options;
             _owner.AddFrame(start, WelchAccumulator.MeanResult(o.Welch, _segmenter.WindowSumOfSquares, _sum, count,
-                _perWindow - count, o.WindowSamples));
+                _perWindow - count, o.WindowSamples, _bins));
         }
 
         public void Dispose() => _segmenter.Dispose();

@@ -74,9 +74,12 @@ public sealed class WelchAccumulator : IDisposable
     /// The mean-averaged PSD from Σ|X|² over <paramref name="count"/> finite segments (added in stream order), or
     /// NaN with the reason when there is none.
     /// </summary>
-    internal static PowerSpectrum MeanResult(WelchOptions o, double windowSumOfSquares, ReadOnlySpan<double> sum, int count, int skipped, long samples)
+    /// <param name="bins">The first bins to return (a spectrogram's kept bins); default all.</param>
+    internal static PowerSpectrum MeanResult(WelchOptions o, double windowSumOfSquares, ReadOnlySpan<double> sum, int count, int skipped, long samples,
+        int? bins = null)
     {
-        var freqs = PowerSpectrum.BinFrequencies(o.Bins, o.Resolution);
+        int kept = bins ?? o.Bins;
+        var freqs = PowerSpectrum.BinFrequencies(kept, o.Resolution);
         if (count == 0)
         {
             string reason = skipped > 0 ? $"all {skipped} segments contain NaN or infinite samples"
@@ -84,17 +87,21 @@ public sealed class WelchAccumulator : IDisposable
                 : $"no contiguous run as long as one segment ({o.SegmentLength} samples); epoch or runs too short";
             return PowerSpectrum.Invalid(o.SampleRate, freqs, 0, reason);
         }
-        var psd = new double[o.Bins];
-        sum[..o.Bins].CopyTo(psd);
+        var psd = new double[kept];
+        sum[..kept].CopyTo(psd);
         Scale(psd, 1.0 / (o.SampleRate * windowSumOfSquares * count));
-        DoubleOneSided(psd, o.SegmentLength);
+        DoubleOneSided(psd, o.SegmentLength, o.Bins);
         return new PowerSpectrum(o.SampleRate, freqs, psd, count, null);
     }
 
-    /// <summary>scipy's one-sided rule: every bin doubled except DC and, for even n, Nyquist.</summary>
-    internal static void DoubleOneSided(Span<double> psd, int n)
+    /// <summary>
+    /// scipy's one-sided rule: every bin doubled except DC and, for even n, Nyquist; <paramref name="psd"/> may hold
+    /// only the first of the <paramref name="bins"/> bins (default: all of them).
+    /// </summary>
+    internal static void DoubleOneSided(Span<double> psd, int n, int? bins = null)
     {
-        int last = n % 2 == 0 ? psd.Length - 1 : psd.Length;
+        int all = bins ?? psd.Length;
+        int last = Math.Min(psd.Length, n % 2 == 0 ? all - 1 : all);
         for (int k = 1; k < last; k++) psd[k] *= 2;
     }
 

@@ -75,6 +75,38 @@ public class SpectrogramTests
         Assert.Contains(sg.Frames, f => f.IsValid && f.Segments < 7);
     }
 
+    [Theory]
+    [InlineData(2.0, WelchAverage.Mean, 100.0)]     // shared segments, a band's worth of bins
+    [InlineData(2.0, WelchAverage.Mean, 499.5)]     // every bin below Nyquist (each doubled), Nyquist left out
+    [InlineData(2.0, WelchAverage.Mean, 500.0)]     // Nyquist included: every bin
+    [InlineData(1.75, WelchAverage.Mean, 100.0)]    // each window's own Welch
+    [InlineData(2.0, WelchAverage.Median, 37.0)]
+    public void FramesLimitedToAMaxFrequencyAreTheFirstBinsOfTheFullFrames(double step, WelchAverage average, double maxFrequency)
+    {
+        var welch = new WelchOptions(TestData.Fs, 1000, 500, average);
+        var full = new SpectrogramOptions(welch, windowSeconds: 4, stepSeconds: step);
+        var limited = full with { MaxFrequency = maxFrequency };
+        var x = TestData.Signal("pair");
+        Array.Fill(x, double.NaN, 12_000, 3600);  // some frames hold only rejected segments
+        using var a = new SpectrogramAccumulator(full, TestBackends.Fft);
+        using var b = new SpectrogramAccumulator(limited, TestBackends.Fft);
+        a.Append(x);
+        b.Append(x);
+
+        int bins = (int)Math.Floor(maxFrequency / welch.Resolution) + 1;
+        Assert.Equal(bins, limited.Bins);
+        Assert.Equal(a.Frequencies[..bins], b.Frequencies);
+        Assert.Equal(a.Times, b.Times);
+        Assert.Equal(a.Frames.Count, b.Frames.Count);
+        Assert.Contains(b.Frames, f => !f.IsValid);
+        for (int t = 0; t < a.Frames.Count; t++)
+        {
+            Assert.Equal(a.Frames[t].Power[..bins], b.Frames[t].Power);
+            Assert.Equal(b.Frequencies, b.Frames[t].Frequencies);
+            Assert.Equal((a.Frames[t].Segments, a.Frames[t].Reason), (b.Frames[t].Segments, b.Frames[t].Reason));
+        }
+    }
+
     [Fact]
     public void StepLongerThanWindowSkipsSamples()
     {

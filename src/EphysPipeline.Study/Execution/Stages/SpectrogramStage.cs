@@ -26,11 +26,12 @@ internal sealed class SpectrogramStage : IBlockStage
     {
         _context = context;
         var s = context.Config.Spectral;
-        var options = new SpectrogramOptions(context.Welch(), s.Spectrogram.WindowS, s.Spectrogram.StepS);
+        // Only the bins written out are kept (frames × bins in memory, not frames × every bin up to Nyquist).
+        double maxFrequency = Math.Max(s.TotalRange[1], s.Bands.Values.Max(b => b[1]));
+        var options = new SpectrogramOptions(context.Welch(), s.Spectrogram.WindowS, s.Spectrogram.StepS) { MaxFrequency = maxFrequency };
         _channels = Enumerable.Range(0, context.ChannelCount).Select(_ => new SpectrogramAccumulator(options, context.Backends.Fft)).ToArray();
         _timeOfFirstSample = startTime - injection;
-        double maxFrequency = Math.Max(s.TotalRange[1], s.Bands.Values.Max(b => b[1]));
-        _bins = _channels[0].Frequencies.Count(f => f <= maxFrequency);
+        _bins = options.Bins;
         _framesPerPage = Math.Max(1, 8192 / Math.Max(1, _bins));
         _pages = Enumerable.Range(0, context.ChannelCount).Select(_ => new List<double[]>()).ToArray();
         _frames = new int[context.ChannelCount];
@@ -61,7 +62,7 @@ internal sealed class SpectrogramStage : IBlockStage
             }
             long end = block.Start + block.Count;
             if (end > position) _channels[c].Skip(end - position);
-            // Keep only the written bins of each finished frame: memory is frames × bins, not frames × all bins.
+            // Frames hold only the written bins; pages of whole frames keep them without regrowing one array.
             var pages = _pages[c];
             _channels[c].Drain((time, frame) =>
             {
