@@ -31,8 +31,16 @@ public sealed record SpectrogramOptions
     public double? MaxFrequency { get; init; }
 
     /// <summary>Bins per frame: the Welch bins at or below <see cref="MaxFrequency"/>.</summary>
-    public int Bins => MaxFrequency is not double max ? Welch.Bins
-        : PowerSpectrum.BinFrequencies(Welch.Bins, Welch.Resolution).Count(f => f <= max);
+    public int Bins
+    {
+        get
+        {
+            if (MaxFrequency is not double max) return Welch.Bins;
+            int bins = 0;
+            while (bins < Welch.Bins && bins * Welch.Resolution <= max) bins++;   // bin k is at k · resolution
+            return bins;
+        }
+    }
 
     public double WindowSeconds { get; }
     public double StepSeconds { get; }

@@ -5,8 +5,9 @@ namespace EphysPipeline.Study.Outputs;
 
 /// <summary>
 /// A session's pair rows, millions for a high-density probe, held as 16 bytes each instead of <see cref="PairRow"/>'s
-/// 72: the (epoch, band, measure, state) labels, the (electrode, region) channels and the channel pairs are kept once in
-/// tables and each row holds the indices of its label and its pair. Enumeration gives back the rows as added, the same string instances included.
+/// 72: the (epoch, band, measure, state) labels and the pairs of (electrode, region) channels are kept once in tables
+/// and each row holds the indices of its label and its pair. Enumeration gives back the rows as added, the same string
+/// instances included.
 /// </summary>
 public sealed class PairRows : IReadOnlyCollection<PairRow>
 {
@@ -14,22 +15,19 @@ public sealed class PairRows : IReadOnlyCollection<PairRow>
 
     private readonly ChunkedRows<Packed> _rows = new();
     private readonly List<Label> _labels = [];
-    private readonly List<Channel> _channels = [];
     // Keyed by the strings' identity: rows of one band and epoch share their instances, so a lookup hashes no text;
     // an equal string from elsewhere only adds one more table entry.
     private readonly Dictionary<Label, int> _labelIndex = [];
-    private readonly Dictionary<Channel, int> _channelIndex = [];
-    private readonly List<(int A, int B)> _pairs = [];
-    private readonly Dictionary<(int A, int B), int> _pairIndex = [];
+    private readonly List<(Channel A, Channel B)> _pairs = [];
+    private readonly Dictionary<(Channel A, Channel B), int> _pairIndex = [];
 
     public int Count => _rows.Count;
 
     public void Add(PairRow row)
     {
         int label = Index(_labelIndex, _labels, new Label(row.Epoch, row.Band, row.Measure, row.State));
-        int a = Index(_channelIndex, _channels, new Channel(row.ChannelA, row.RegionA));
-        int b = Index(_channelIndex, _channels, new Channel(row.ChannelB, row.RegionB));
-        _rows.Add(new Packed(label, Index(_pairIndex, _pairs, (a, b)), row.Value));
+        int pair = Index(_pairIndex, _pairs, (new Channel(row.ChannelA, row.RegionA), new Channel(row.ChannelB, row.RegionB)));
+        _rows.Add(new Packed(label, pair, row.Value));
     }
 
     public IEnumerator<PairRow> GetEnumerator()
@@ -37,7 +35,7 @@ public sealed class PairRows : IReadOnlyCollection<PairRow>
         foreach (var row in _rows)
         {
             var label = _labels[row.Label];
-            var (a, b) = (_channels[_pairs[row.Pair].A], _channels[_pairs[row.Pair].B]);
+            var (a, b) = _pairs[row.Pair];
             yield return new PairRow(label.Epoch, label.Band, label.Measure, a.Electrode, b.Electrode, a.Region, b.Region, row.Value) { State = label.State };
         }
     }

@@ -18,8 +18,8 @@ internal readonly record struct Piece(long Start, int Count, bool NewRun);
 /// </summary>
 internal sealed class Block
 {
-    /// <param name="capacity">Samples to allocate up front (every channel, margins included); Load grows past it if needed.</param>
-    public Block(int capacity = 0) => Data = capacity == 0 ? [] : new double[capacity];
+    /// <param name="capacity">Values to allocate up front (every channel, margins included); Load grows past it if needed.</param>
+    public Block(int capacity) => Data = new double[capacity];
 
     public double[] Data { get; private set; }
     public int Channels { get; private set; }
